@@ -1,0 +1,29 @@
+#include "core/ids.h"
+
+#include <sodium.h>
+
+#include <string>
+#include <vector>
+
+namespace rolecall {
+
+std::string NewId(std::string_view prefix) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  std::string id(prefix);
+  for (unsigned char b : bytes) id.push_back(kAlphabet[b & 31]);
+  return id;
+}
+
+std::string RandomToken(size_t n) {
+  std::vector<unsigned char> bytes(n);
+  randombytes_buf(bytes.data(), n);
+  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), n,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+}  // namespace rolecall

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing rolecall needs (Debian 12), skipping what is already there.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto libabsl-dev
+  golang-github-gogo-googleapis-dev
+  libpqxx-dev prometheus-cpp-dev libgtest-dev libgmock-dev libsodium-dev libyaml-cpp-dev
+  libcli11-dev nlohmann-json3-dev
+  postgresql-15 postgresql-client-15
+  curl tmux npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

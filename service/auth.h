@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/status/statusor.h"
+#include "core/api_key.h"
+#include "storage/store.h"
+
+namespace rolecall {
+
+// Who is calling: the organization every storage call is scoped to, and what the key allows.
+struct Caller {
+  std::string org_id;
+  std::string key_id;
+  Scope scope = Scope::kCheck;
+  std::string principal_user_id;  // empty when the key acts for no particular user
+};
+
+// Checks `authorization: Bearer <API key>` metadata against the stored key hashes. Key records
+// are cached for a few seconds so the hot path does not query the database on every call; a
+// revocation takes effect within kCacheTtl.
+class Authenticator final {
+ public:
+  static constexpr std::chrono::seconds kCacheTtl{5};
+
+  explicit Authenticator(Store& store) : store_(store) {}
+
+  // UNAUTHENTICATED for a missing, malformed, unknown or revoked key; PERMISSION_DENIED when the
+  // key's scope does not cover `needed`; UNAVAILABLE when keys cannot be read.
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& ctx, Scope needed);
+
+ private:
+  absl::StatusOr<ApiKeyRecord> Lookup(const std::string& key_id);
+
+  Store& store_;
+  std::mutex mu_;
+  struct Entry {
+    ApiKeyRecord record;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
+};
+
+}  // namespace rolecall

@@ -1,0 +1,169 @@
+// rolecall-server: serve (default), migrate, create-org, create-api-key, seed-demo.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "core/api_key.h"
+#include "service/log.h"
+#include "service/options.h"
+#include "service/server.h"
+#include "storage/migrations.h"
+#include "storage/pg_store.h"
+
+namespace rolecall {
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::cerr << "rolecall-server: " << status.message() << "\n";
+  return 1;
+}
+
+int Serve(const ServerOptions& options) {
+  const auto problems = ValidateOptions(options);
+  if (!problems.empty()) {
+    for (const auto& p : problems) std::cerr << "rolecall-server: " << p << "\n";
+    return 2;
+  }
+  // Block the stop signals before any thread starts so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Logger log(Logger::ParseLevel(options.log_level));
+  auto server = RolecallServer::Start(options, log);
+  if (!server.ok()) return Fail(server.status());
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log.Log(LogLevel::kInfo, "signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*server)->Shutdown();
+  return 0;
+}
+
+int RunMigrate(const std::string& database_url) {
+  try {
+    pqxx::connection conn(database_url);
+    auto applied = Migrate(conn, EmbeddedMigrations());
+    if (!applied.ok()) return Fail(applied.status());
+    for (const auto& name : *applied) std::cout << "applied " << name << "\n";
+    std::cout << "schema is at version "
+              << MigrationVersion(EmbeddedMigrations().back().name) << " ("
+              << applied->size() << " migration(s) applied now)\n";
+    return 0;
+  } catch (const std::exception& e) {
+    return Fail(absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what())));
+  }
+}
+
+// The bootstrap commands use a one-connection store and need a migrated schema.
+absl::StatusOr<std::unique_ptr<PgStore>> OpenStore(const std::string& database_url) {
+  try {
+    pqxx::connection conn(database_url);
+    absl::Status schema = CheckSchemaCurrent(conn, EmbeddedMigrations());
+    if (!schema.ok()) return schema;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
+  }
+  return std::make_unique<PgStore>(PoolOptions{database_url, 1});
+}
+
+}  // namespace
+}  // namespace rolecall
+
+int main(int argc, char** argv) {
+  using namespace rolecall;
+  std::signal(SIGPIPE, SIG_IGN);
+  setenv("PGCONNECT_TIMEOUT", "5", /*overwrite=*/0);
+
+  ServerOptions o;
+  CLI::App app{"rolecall-server: users, groups, clouds, projects and role grants over gRPC"};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--database-url", o.database_url, "PostgreSQL URL")
+      ->envname("ROLECALL_DATABASE_URL");
+  app.fallthrough();
+
+  auto* serve = app.add_subcommand("serve", "Serve gRPC (the default)");
+  serve->add_option("--listen", o.listen, "gRPC address host:port")->envname("ROLECALL_LISTEN");
+  serve->add_option("--metrics-listen", o.metrics_listen, "Prometheus /metrics host:port; empty disables")
+      ->envname("ROLECALL_METRICS_LISTEN");
+  serve->add_option("--pool-size", o.pool_size, "PostgreSQL connections at most")
+      ->envname("ROLECALL_POOL_SIZE");
+  serve->add_option("--pool-timeout-ms", o.pool_timeout_ms, "Wait for a free connection at most")
+      ->envname("ROLECALL_POOL_TIMEOUT_MS");
+  serve->add_option("--health-interval-ms", o.health_interval_ms, "Database probe interval")
+      ->envname("ROLECALL_HEALTH_INTERVAL_MS");
+  serve->add_option("--shutdown-grace-seconds", o.shutdown_grace_seconds,
+                    "On SIGTERM, let in-flight calls finish this long")
+      ->envname("ROLECALL_SHUTDOWN_GRACE_SECONDS");
+  serve->add_option("--hash-threads", o.hash_threads, "Password hashing threads; 0 = one per core")
+      ->envname("ROLECALL_HASH_THREADS");
+  serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
+      ->envname("ROLECALL_MAX_MESSAGE_BYTES");
+  serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")->envname("ROLECALL_TLS_CERT");
+  serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")->envname("ROLECALL_TLS_KEY");
+  serve->add_option("--tls-client-ca", o.tls_client_ca, "Require client certificates signed by this CA")
+      ->envname("ROLECALL_TLS_CLIENT_CA");
+  serve->add_option("--log-level", o.log_level, "debug, info, warn or error")
+      ->envname("ROLECALL_LOG_LEVEL");
+  serve->add_flag("--migrate", o.migrate, "Apply pending migrations before serving")
+      ->envname("ROLECALL_MIGRATE");
+
+  auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
+
+  std::string org_id, org_name;
+  auto* create_org = app.add_subcommand("create-org", "Create an organization (idempotent)");
+  create_org->add_option("ORG_ID", org_id, "Organization id, e.g. org_acme")->required();
+  create_org->add_option("--name", org_name, "Display name (default: the id)");
+
+  std::string key_org, key_scope, key_principal, key_name;
+  auto* create_key = app.add_subcommand("create-api-key", "Create an API key; prints it once");
+  create_key->add_option("--org", key_org, "Organization id")->required();
+  create_key->add_option("--scope", key_scope, "admin, read or check")->required();
+  create_key->add_option("--principal", key_principal, "User id the key acts for");
+  create_key->add_option("--name", key_name, "A label for the key");
+
+  auto* seed = app.add_subcommand("seed-demo", "Load the demo organization org_p72 (idempotent)");
+  app.require_subcommand(0, 1);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*migrate || *create_org || *create_key || *seed) {
+    if (o.database_url.empty()) {
+      std::cerr << "rolecall-server: --database-url (ROLECALL_DATABASE_URL) is required\n";
+      return 2;
+    }
+  }
+  if (*migrate) return RunMigrate(o.database_url);
+  if (*create_org || *create_key || *seed) {
+    auto store = OpenStore(o.database_url);
+    if (!store.ok()) return Fail(store.status());
+    if (*create_org) {
+      const absl::Status s = (*store)->CreateOrg(org_id, org_name.empty() ? org_id : org_name);
+      if (!s.ok()) return Fail(s);
+      std::cout << "organization " << org_id << " is ready\n";
+      return 0;
+    }
+    if (*seed) {
+      const absl::Status s = (*store)->SeedDemo();
+      if (!s.ok()) return Fail(s);
+      std::cout << "demo organization org_p72 is ready\n";
+      return 0;
+    }
+    auto scope = ParseScope(key_scope);
+    if (!scope.ok()) return Fail(scope.status());
+    const ApiKeyParts key = NewApiKey();
+    ApiKeyRecord record{key_org, key.key_id, HashSecret(key.secret), *scope, key_principal, false};
+    const absl::Status s = (*store)->InsertApiKey(record, key_name);
+    if (!s.ok()) return Fail(s);
+    std::cout << "API key " << key.key_id << " (scope " << ScopeName(*scope) << ", organization "
+              << key_org << "); it is shown only once:\n"
+              << FormatApiKey(key) << "\n";
+    return 0;
+  }
+  return Serve(o);
+}

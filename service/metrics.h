@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace rolecall {
+
+// The server's Prometheus metrics. Labels are bounded: method names, status code names and pool
+// states only (never ids or emails).
+class Metrics final {
+ public:
+  Metrics();
+
+  // Serves /metrics on `address` (host:port); the bound port is returned by port().
+  void Expose(const std::string& address);
+  int port() const;
+
+  // One finished RPC.
+  void RecordRpc(const std::string& method, const std::string& code, double seconds);
+  void RecordStreamMessage(const std::string& method);
+  prometheus::Gauge& InFlight(const std::string& method);
+
+  void SetHealth(bool serving);
+  void SetPool(int open, int in_use);
+
+  prometheus::Registry& registry() { return *registry_; }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Family<prometheus::Counter>& stream_messages_;
+  prometheus::Family<prometheus::Gauge>& in_flight_;
+  prometheus::Gauge& health_;
+  prometheus::Family<prometheus::Gauge>& pool_;
+  prometheus::Gauge& pool_open_;
+  prometheus::Gauge& pool_in_use_;
+};
+
+}  // namespace rolecall

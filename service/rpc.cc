@@ -1,0 +1,54 @@
+#include "service/rpc.h"
+
+#include "service/grpc_status.h"
+
+namespace rolecall {
+
+void Call::CountMessage(int rows) {
+  rows_streamed_ += rows;
+  env_.metrics.RecordStreamMessage(method_);
+}
+
+grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& handler) {
+  const auto start = std::chrono::steady_clock::now();
+  auto& in_flight = env_.metrics.InFlight(method_);
+  in_flight.Increment();
+  absl::Status status;
+  auto caller = env_.auth.Authenticate(ctx_, scope);
+  if (!caller.ok()) {
+    status = caller.status();
+  } else {
+    caller_ = *std::move(caller);
+    try {
+      status = handler(*this);
+    } catch (const std::exception& e) {
+      status = absl::InternalError("internal error");
+      env_.log.Log(LogLevel::kError, "handler threw", {{"method", method_}, {"error", e.what()}});
+    }
+  }
+  if (status.ok() && ctx_.IsCancelled()) status = absl::CancelledError("the client cancelled");
+  const grpc::Status result = ToGrpcStatus(status);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string code(GrpcCodeName(result.error_code()));
+  in_flight.Decrement();
+  env_.metrics.RecordRpc(method_, code, seconds);
+  const bool server_fault = result.error_code() == grpc::StatusCode::INTERNAL ||
+                            result.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                            result.error_code() == grpc::StatusCode::UNKNOWN;
+  const LogLevel level = server_fault ? LogLevel::kWarn : LogLevel::kInfo;
+  if (env_.log.Enabled(level)) {
+    nlohmann::json fields = {{"method", method_},
+                             {"code", code},
+                             {"duration_ms", seconds * 1000.0},
+                             {"org", caller_.org_id},
+                             {"key_id", caller_.key_id},
+                             {"peer", ctx_.peer()}};
+    if (rows_streamed_ > 0) fields["rows"] = rows_streamed_;
+    if (!status.ok()) fields["error"] = std::string(status.message());
+    env_.log.Log(level, "rpc", std::move(fields));
+  }
+  return result;
+}
+
+}  // namespace rolecall

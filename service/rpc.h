@@ -1,0 +1,58 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/status/status.h"
+#include "core/page_token.h"
+#include "service/auth.h"
+#include "service/log.h"
+#include "service/metrics.h"
+#include "storage/store.h"
+
+namespace rolecall {
+
+class PasswordHasher;
+
+// What every RPC handler shares: storage, authentication, tokens, metrics and logs.
+struct ServiceEnv {
+  Store& store;
+  Authenticator& auth;
+  Metrics& metrics;
+  Logger& log;
+  const PageTokenCodec& tokens;
+  PasswordHasher& hasher;
+};
+
+// One RPC in flight: the authenticated caller and the counters the handler feeds.
+class Call final {
+ public:
+  Call(ServiceEnv& env, const char* method, grpc::ServerContext& ctx)
+      : env_(env), method_(method), ctx_(ctx) {}
+
+  const Caller& caller() const { return caller_; }
+  grpc::ServerContext& context() { return ctx_; }
+  ServiceEnv& env() { return env_; }
+
+  // Counts one message sent on a server stream.
+  void CountMessage(int rows);
+
+  // Authenticates (needing `scope`), runs `handler`, and records the outcome: metrics by method
+  // and code, one structured log line, and the mapping to a gRPC status.
+  grpc::Status Run(Scope scope, const std::function<absl::Status(Call&)>& handler);
+
+ private:
+  ServiceEnv& env_;
+  const std::string method_;
+  grpc::ServerContext& ctx_;
+  Caller caller_;
+  int64_t rows_streamed_ = 0;
+};
+
+// Whether the client has gone away (cancelled, or past its deadline).
+inline bool ClientGone(grpc::ServerContext& ctx) { return ctx.IsCancelled(); }
+
+}  // namespace rolecall

@@ -1,0 +1,150 @@
+#include "service/server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "core/status.h"
+#include "grpc/health/v1/health.pb.h"
+#include "service/directory_service.h"
+#include "service/permission_service.h"
+#include "service/user_service.h"
+#include "storage/migrations.h"
+
+namespace rolecall {
+namespace {
+
+constexpr const char* kServiceNames[] = {"", "rolecall.v1.UserService",
+                                         "rolecall.v1.PermissionService",
+                                         "rolecall.v1.DirectoryService"};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& o) {
+  if (o.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      o.tls_client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_key_cert_pairs.push_back({ReadFile(o.tls_key), ReadFile(o.tls_cert)});
+  if (!o.tls_client_ca.empty()) ssl.pem_root_certs = ReadFile(o.tls_client_ca);
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Brings the schema to this binary's version, or checks that it is there.
+absl::Status PrepareSchema(const ServerOptions& o, Logger& log) {
+  try {
+    pqxx::connection conn(o.database_url);
+    if (o.migrate) {
+      ASSIGN_OR_RETURN(auto applied, Migrate(conn, EmbeddedMigrations()));
+      log.Log(LogLevel::kInfo, "migrations applied", {{"applied", applied}});
+      return absl::OkStatus();
+    }
+    return CheckSchemaCurrent(conn, EmbeddedMigrations());
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
+  }
+}
+
+}  // namespace
+
+RolecallServer::RolecallServer(const ServerOptions& options, Logger& log)
+    : options_(options), log_(log) {}
+
+RolecallServer::~RolecallServer() {
+  if (probe_) probe_->Stop();
+}
+
+absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
+    const ServerOptions& options, Logger& log) {
+  RETURN_IF_ERROR(PrepareSchema(options, log));
+  std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
+  s->store_ = std::make_unique<PgStore>(
+      PoolOptions{options.database_url, options.pool_size,
+                  std::chrono::milliseconds(options.pool_timeout_ms)});
+  ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
+  s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
+  s->auth_ = std::make_unique<Authenticator>(*s->store_);
+  s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
+  s->env_ = std::make_unique<ServiceEnv>(
+      ServiceEnv{*s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_});
+  s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
+  s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
+  s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
+
+  if (!options.metrics_listen.empty()) {
+    try {
+      s->metrics_.Expose(options.metrics_listen);
+    } catch (const std::exception& e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics-listen ", options.metrics_listen, ": ", e.what()));
+    }
+  }
+
+  // Reflection must be able to describe grpc.health.v1.Health: link its descriptor in.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, Credentials(options), &s->port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.RegisterService(s->users_.get());
+  builder.RegisterService(s->permissions_.get());
+  builder.RegisterService(s->directory_.get());
+  s->server_ = builder.BuildAndStart();
+  if (!s->server_ || s->port_ == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot listen on ", options.listen, " (in use, or not a local address)"));
+  }
+
+  RolecallServer* self = s.get();
+  s->probe_ = std::make_unique<DatabaseProbe>(
+      options.database_url, std::chrono::milliseconds(options.health_interval_ms),
+      [self](bool serving) { self->SetServing(serving); });
+  s->probe_->Start();
+  log.Log(LogLevel::kInfo, "serving",
+          {{"listen", options.listen},
+           {"port", s->port_},
+           {"metrics_port", s->metrics_port()},
+           {"tls", !options.tls_cert.empty()},
+           {"mtls", !options.tls_client_ca.empty()}});
+  return s;
+}
+
+void RolecallServer::SetServing(bool serving) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  if (shutting_down_) serving = false;
+  for (const char* name : kServiceNames) {
+    server_->GetHealthCheckService()->SetServingStatus(name, serving);
+  }
+  metrics_.SetHealth(serving);
+  const auto [open, in_use] = store_->pool().Usage();
+  metrics_.SetPool(open, in_use);
+  log_.Log(serving ? LogLevel::kInfo : LogLevel::kWarn, "health",
+           {{"status", serving ? "SERVING" : "NOT_SERVING"}});
+}
+
+void RolecallServer::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(health_mu_);
+    shutting_down_ = true;
+  }
+  probe_->Stop();
+  SetServing(false);
+  log_.Log(LogLevel::kInfo, "draining", {{"grace_seconds", options_.shutdown_grace_seconds}});
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::seconds(options_.shutdown_grace_seconds));
+  log_.Log(LogLevel::kInfo, "stopped");
+}
+
+}  // namespace rolecall

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <memory>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "core/page_token.h"
+#include "service/auth.h"
+#include "service/health.h"
+#include "service/log.h"
+#include "service/metrics.h"
+#include "service/options.h"
+#include "service/password_hasher.h"
+#include "service/rpc.h"
+#include "storage/pg_store.h"
+
+namespace rolecall {
+
+class UserServiceImpl;
+class PermissionServiceImpl;
+class DirectoryServiceImpl;
+
+// The running gRPC server with everything it owns: the pool, the services, health, reflection
+// and metrics.
+class RolecallServer final {
+ public:
+  // Checks the schema (or migrates when options.migrate), then binds and starts serving.
+  // FAILED_PRECONDITION on an unmigrated or too-new database; UNAVAILABLE when PostgreSQL cannot
+  // be reached; INVALID_ARGUMENT when a port cannot be bound.
+  static absl::StatusOr<std::unique_ptr<RolecallServer>> Start(const ServerOptions& options,
+                                                               Logger& log);
+  ~RolecallServer();
+
+  int port() const { return port_; }
+  int metrics_port() const { return metrics_.port(); }
+
+  // Reports NOT_SERVING, stops accepting calls, lets in-flight calls finish until the grace
+  // deadline and cancels the rest.
+  void Shutdown();
+
+ private:
+  RolecallServer(const ServerOptions& options, Logger& log);
+  void SetServing(bool serving);
+
+  const ServerOptions options_;
+  Logger& log_;
+  Metrics metrics_;
+  std::unique_ptr<PgStore> store_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<PageTokenCodec> tokens_;
+  std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<ServiceEnv> env_;
+  std::unique_ptr<UserServiceImpl> users_;
+  std::unique_ptr<PermissionServiceImpl> permissions_;
+  std::unique_ptr<DirectoryServiceImpl> directory_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<DatabaseProbe> probe_;
+  std::mutex health_mu_;
+  bool shutting_down_ = false;  // guarded by health_mu_
+  int port_ = 0;
+};
+
+}  // namespace rolecall
