@@ -1,0 +1,31 @@
+#pragma once
+
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "cli/client.h"
+#include "cli/output.h"
+
+namespace rolecall::cli {
+
+// What every command needs: connection options, the status-line printer and the exit code the
+// command sets.
+struct CommandEnv {
+  ConnectionOptions connection;
+  StatusLine status{std::cerr};
+  int exit_code = 0;
+
+  // Prints each problem of a failed call on its own stderr line and sets exit code 1.
+  void Fail(const grpc::Status& call_status);
+  // Prints a one-line error of the CLI's own (bad flags, unreadable files) and sets the code.
+  void Fail(const std::string& message, int code = 1);
+};
+
+// `rolecall user …`: batch-create, list, get, list-permissions.
+void AddUserCommands(CLI::App& app, CommandEnv& env);
+
+}  // namespace rolecall::cli
