@@ -66,7 +66,7 @@ void AddList(CLI::App& user, CommandEnv& env) {
   static std::string email, name;
   static AccountFlags accounts;
   static std::optional<int> max_items, page_size;
-  static std::optional<bool> json, interactive;
+  static bool json = false, interactive = false;
   cmd->add_option("--email", email, "Filter users by email.");
   cmd->add_option("--name", name, "Filter users by display name.");
   accounts.Add(cmd);
@@ -74,10 +74,12 @@ void AddList(CLI::App& user, CommandEnv& env) {
                   "Maximum number of users to display when running non-interactively.");
   cmd->add_option("--page-size", page_size, "Items per page (max 50).");
   cmd->add_flag("--json,!--no-json", json, "Render output as JSON instead of a table.");
-  cmd->add_flag("--interactive,!--no-interactive", interactive,
-                "Enable or disable interactive pagination.");
-  cmd->callback([&env] {
-    const bool is_interactive = interactive.value_or(isatty(STDOUT_FILENO) == 1);
+  auto* interactive_flag = cmd->add_flag("--interactive,!--no-interactive", interactive,
+                                         "Enable or disable interactive pagination.");
+  cmd->callback([&env, interactive_flag] {
+    // Interactive by default when stdout is a terminal.
+    const bool is_interactive =
+        interactive_flag->count() > 0 ? interactive : isatty(STDOUT_FILENO) == 1;
     if (max_items && is_interactive) return env.Fail("--max-items only allowed with --no-interactive", 2);
     if (page_size && (*page_size < 1 || *page_size > kMaxPageSize)) {
       return env.Fail("'page_size' must be between 1 and 50, inclusive.", 2);
@@ -108,7 +110,7 @@ void AddList(CLI::App& user, CommandEnv& env) {
         all.insert(all.end(), users.begin(), users.end());
         continue;
       }
-      if (json.value_or(false)) {
+      if (json) {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();
         for (const auto& u : users) array.push_back(UserJson(u));
         std::cout << Pretty(array);
@@ -130,7 +132,7 @@ void AddList(CLI::App& user, CommandEnv& env) {
     if (quit) return;
     if (!status.ok()) return env.Fail(status);
     if (is_interactive) return;
-    if (json.value_or(false)) {
+    if (json) {
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
       for (const auto& u : all) array.push_back(UserJson(u));
       std::cout << Pretty(array);

@@ -20,6 +20,7 @@ case "$cmd" in
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_pg $PGBIN/initdb -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
     fi
+    as_pg $PGBIN/pg_ctl -D "$dir/data" status >/dev/null 2>&1 ||
     as_pg $PGBIN/pg_ctl -D "$dir/data" -l "$dir/log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null
     as_pg $PGBIN/psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \

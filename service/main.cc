@@ -1,4 +1,5 @@
 // rolecall-server: serve (default), migrate, create-org, create-api-key, seed-demo.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -110,6 +111,7 @@ int main(int argc, char** argv) {
       ->envname("ROLECALL_TLS_CLIENT_CA");
   serve->add_option("--log-level", o.log_level, "debug, info, warn or error")
       ->envname("ROLECALL_LOG_LEVEL");
+  serve->add_flag("--plaintext", o.plaintext, "Serve without TLS")->envname("ROLECALL_PLAINTEXT");
   serve->add_flag("--migrate", o.migrate, "Apply pending migrations before serving")
       ->envname("ROLECALL_MIGRATE");
 
@@ -130,7 +132,17 @@ int main(int argc, char** argv) {
   auto* seed = app.add_subcommand("seed-demo", "Load the demo organization org_p72 (idempotent)");
   app.require_subcommand(0, 1);
 
-  CLI11_PARSE(app, argc, argv);
+  // `serve` is the default subcommand: `rolecall-server [serve options]` means `serve`.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool names_subcommand =
+      !args.empty() && (args[0][0] != '-' || args[0] == "-h" || args[0] == "--help");
+  if (!names_subcommand) args.insert(args.begin(), "serve");
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   if (*migrate || *create_org || *create_key || *seed) {
     if (o.database_url.empty()) {

@@ -49,6 +49,14 @@ std::vector<std::string> ValidateOptions(const ServerOptions& o) {
   range("shutdown-grace-seconds", o.shutdown_grace_seconds, 0, 3600);
   range("hash-threads", o.hash_threads, 0, 256);
   range("max-message-bytes", o.max_message_bytes, 1024, 64 * 1024 * 1024);
+  if (o.tls_cert.empty() && !o.plaintext) {
+    problems.push_back(
+        "no TLS: give --tls-cert and --tls-key, or pass --plaintext (ROLECALL_PLAINTEXT=true) to "
+        "serve unencrypted");
+  }
+  if (!o.tls_cert.empty() && o.plaintext) {
+    problems.push_back("--plaintext contradicts --tls-cert; choose one");
+  }
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     problems.push_back("--tls-cert and --tls-key must be given together");
   }

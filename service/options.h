@@ -22,6 +22,7 @@ struct ServerOptions {
   std::string tls_client_ca;              // ROLECALL_TLS_CLIENT_CA: require client certs
   std::string log_level = "info";         // ROLECALL_LOG_LEVEL: debug, info, warn, error
   bool migrate = false;                   // ROLECALL_MIGRATE: apply migrations before serving
+  bool plaintext = false;                 // ROLECALL_PLAINTEXT: serve without TLS (asked for)
 };
 
 // One line per problem, each naming the flag; empty when the options are usable.

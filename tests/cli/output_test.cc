@@ -1,0 +1,147 @@
+#include "cli/output.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "google/protobuf/util/time_util.h"
+
+namespace rolecall::cli {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+v1::User Owner() {
+  v1::User u;
+  u.set_email("owner@anyscale.com");
+  u.set_name("Owner Name");
+  u.set_permission_level("owner");
+  u.set_user_id("usr_owner");
+  TimeUtil::FromString("2024-01-01T12:00:00Z", u.mutable_created_at());
+  return u;
+}
+
+v1::User ServiceBot() {
+  v1::User u;
+  u.set_email("service@anyscale.com");
+  u.set_name("Service Bot");
+  u.set_permission_level("collaborator");
+  u.set_is_service_account(true);
+  TimeUtil::FromString("2024-02-01T08:30:00Z", u.mutable_created_at());
+  return u;
+}
+
+// The reference's `user get --email owner@anyscale.com --json` output, verbatim.
+TEST(Output, UserJsonMatchesTheReference) {
+  EXPECT_EQ(Pretty(UserJson(Owner())),
+            R"({
+  "name": "Owner Name",
+  "email": "owner@anyscale.com",
+  "created_at": "2024-01-01T12:00:00+00:00",
+  "permission_level": "owner",
+  "user_id": "usr_owner"
+}
+)");
+}
+
+TEST(Output, UserJsonOmitsAnAbsentUserId) {
+  EXPECT_FALSE(UserJson(ServiceBot()).contains("user_id"));
+}
+
+TEST(Output, UserYamlHasTheSameFields) {
+  EXPECT_EQ(UserYaml(Owner()),
+            "name: Owner Name\n"
+            "email: owner@anyscale.com\n"
+            "created_at: 2024-01-01T12:00:00+00:00\n"
+            "permission_level: owner\n"
+            "user_id: usr_owner\n");
+}
+
+// The reference's `user list` rows in its columns; the reference's own spacing is uneven, ours is
+// two spaces after the widest cell of each column.
+TEST(Output, UsersTableHasTheReferenceColumns) {
+  EXPECT_EQ(UsersTable({Owner(), ServiceBot()}),
+            "EMAIL                 ID         NAME         ROLE          CREATED AT\n"
+            "owner@anyscale.com    usr_owner  Owner Name   owner         2024-01-01 12:00\n"
+            "service@anyscale.com             Service Bot  collaborator  2024-02-01 08:30\n");
+}
+
+TEST(Output, TimesAreUtcInTheReferenceFormats) {
+  google::protobuf::Timestamp ts;
+  TimeUtil::FromString("2024-03-04T05:06:07.250Z", &ts);
+  EXPECT_EQ(TableTime(ts), "2024-03-04 05:06");
+  EXPECT_EQ(IsoTime(ts), "2024-03-04T05:06:07.250000+00:00");
+}
+
+TEST(Output, StatusLineShowsElapsedSeconds) {
+  std::ostringstream out;
+  StatusLine status(out);
+  status.Print("Creating users...");
+  EXPECT_EQ(out.str(), "(rolecall +0.0s) Creating users...\n");
+}
+
+// The reference's first list-permissions example, verbatim.
+TEST(Output, PermissionsJsonMatchesTheReference) {
+  v1::ListUserPermissionsPage first;
+  first.set_organization_id("org_p72");
+  auto* owner = first.add_org_owners();
+  owner->set_user_email("admin1@p72.com");
+  owner->set_user_id("usr_aaa");
+  auto* alice = first.add_users();
+  alice->set_user_email("alice@p72.com");
+  alice->set_user_id("usr_abc");
+  auto* cloud = alice->add_clouds();
+  cloud->set_cloud_id("cld_111");
+  cloud->set_cloud_name("prod-cloud");
+  cloud->set_role("collaborator");
+  auto* project = cloud->add_projects();
+  project->set_project_id("prj_111");
+  project->set_project_name("prod-project");
+  project->set_role("readonly");
+  v1::ListUserPermissionsPage last;  // a later page adds nothing
+  last.set_organization_id("org_p72");
+  EXPECT_EQ(Pretty(PermissionsJson({first, last})), R"({
+  "organization_id": "org_p72",
+  "org_owners": [
+    {
+      "user_email": "admin1@p72.com",
+      "user_id": "usr_aaa"
+    }
+  ],
+  "users": [
+    {
+      "clouds": [
+        {
+          "cloud_id": "cld_111",
+          "cloud_name": "prod-cloud",
+          "role": "collaborator",
+          "projects": [
+            {
+              "project_id": "prj_111",
+              "project_name": "prod-project",
+              "role": "readonly"
+            }
+          ]
+        }
+      ],
+      "user_email": "alice@p72.com",
+      "user_id": "usr_abc"
+    }
+  ]
+}
+)");
+}
+
+TEST(Output, PermissionsJsonOmitsAnAbsentCloudRole) {
+  v1::ListUserPermissionsPage page;
+  auto* cloud = page.add_users()->add_clouds();
+  cloud->set_cloud_id("cld_1");
+  auto* project = cloud->add_projects();
+  project->set_role("owner");
+  const auto json = PermissionsJson({page});
+  EXPECT_FALSE(json["users"][0]["clouds"][0].contains("role"));
+  EXPECT_EQ(json["users"][0]["clouds"][0]["projects"][0]["role"], "owner");
+}
+
+}  // namespace
+}  // namespace rolecall::cli

@@ -1,0 +1,193 @@
+// The real rolecall-server binary over loopback: health, reflection (through `buf curl`, a client
+// nobody here wrote), authentication, metrics, database outages and shutdown.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "rolecall/v1/users.grpc.pb.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace rolecall {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using testing::RunCommand;
+using testing::TestDatabase;
+using testing::TestServer;
+
+// `buf curl` against the server, plaintext HTTP/2.
+testing::CommandResult Buf(const TestServer& server, std::vector<std::string> args) {
+  std::vector<std::string> argv = {testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl",
+                                   "--protocol", "grpc", "--http2-prior-knowledge"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+grpc::Status GetUser(TestServer& server, const std::string& key) {
+  auto stub = v1::UserService::NewStub(server.Channel());
+  v1::GetUserRequest request;
+  request.set_email("nobody@example.com");
+  v1::User user;
+  return stub->GetUser(testing::AuthedContext(key).get(), request, &user);
+}
+
+class ServerE2E : public ::testing::Test {
+ protected:
+  TestDatabase db_;
+};
+
+TEST_F(ServerE2E, HealthIsServingWithoutCredentials) {
+  TestServer server(db_.url());
+  EXPECT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
+  const auto buf = Buf(server, {"-d", "{}", "http://" + server.address() +
+                                                "/grpc.health.v1.Health/Check"});
+  EXPECT_EQ(buf.exit_code, 0) << buf.err;
+  EXPECT_THAT(buf.out, HasSubstr("\"SERVING\""));
+}
+
+TEST_F(ServerE2E, ReflectionListsTheThreeServicesAndHealth) {
+  TestServer server(db_.url());
+  const auto buf = Buf(server, {"--list-services", "http://" + server.address()});
+  ASSERT_EQ(buf.exit_code, 0) << buf.err;
+  for (const char* service : {"rolecall.v1.UserService", "rolecall.v1.PermissionService",
+                              "rolecall.v1.DirectoryService", "grpc.health.v1.Health"}) {
+    EXPECT_THAT(buf.out, HasSubstr(service));
+  }
+  const auto methods = Buf(server, {"--list-methods", "http://" + server.address()});
+  EXPECT_THAT(methods.out, HasSubstr("rolecall.v1.UserService/AdminBatchCreateUsers"));
+  EXPECT_THAT(methods.out, HasSubstr("rolecall.v1.PermissionService/CheckPermission"));
+}
+
+TEST_F(ServerE2E, CallsWithoutAValidKeyAreUnauthenticated) {
+  TestServer server(db_.url());
+  EXPECT_EQ(GetUser(server, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(GetUser(server, "rck_unknownkey_secret").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(GetUser(server, "not even a key").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const std::string key = server.CreateKey(testing::NewOrgId(), "read");
+  EXPECT_EQ(GetUser(server, key + "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  const auto buf = Buf(server, {"-d", "{\"email\":\"x@y.io\"}",
+                                "http://" + server.address() + "/rolecall.v1.UserService/GetUser"});
+  EXPECT_NE(buf.exit_code, 0);
+  EXPECT_THAT(buf.out + buf.err, HasSubstr("unauthenticated"));
+}
+
+TEST_F(ServerE2E, ScopesAreEnforced) {
+  TestServer server(db_.url());
+  const std::string org = testing::NewOrgId();
+  const std::string read = server.CreateKey(org, "read");
+  const std::string check = server.CreateKey(org, "check");
+  auto stub = v1::UserService::NewStub(server.Channel());
+  v1::AdminCreateUsers batch;
+  batch.add_create_users()->set_email("a@b.io");
+  batch.mutable_create_users(0)->set_name("A");
+  v1::AdminBatchCreateUsersResponse response;
+  const grpc::Status denied =
+      stub->AdminBatchCreateUsers(testing::AuthedContext(read).get(), batch, &response);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(denied.error_message(), HasSubstr("scope admin"));
+  EXPECT_EQ(GetUser(server, check).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  const auto buf = Buf(server, {"-H", "authorization: Bearer " + read, "-d",
+                                R"({"create_users":[{"name":"A","email":"a@b.io"}]})",
+                                "http://" + server.address() +
+                                    "/rolecall.v1.UserService/AdminBatchCreateUsers"});
+  EXPECT_NE(buf.exit_code, 0);
+  EXPECT_THAT(buf.out + buf.err, HasSubstr("permission_denied"));
+}
+
+TEST_F(ServerE2E, RevokedKeysStopWorking) {
+  TestServer server(db_.url());
+  const std::string org = testing::NewOrgId();
+  const std::string key = server.CreateKey(org, "read");
+  ASSERT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::NOT_FOUND);
+  const std::string key_id = key.substr(4, key.find('_', 4) - 4);
+  db_.Exec("UPDATE api_keys SET revoked_at = now() WHERE key_id = '" + key_id + "'");
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return GetUser(server, key).error_code() == grpc::StatusCode::UNAUTHENTICATED; },
+      10s));
+}
+
+TEST_F(ServerE2E, MetricsCountTheCallJustMade) {
+  TestServer server(db_.url());
+  ASSERT_EQ(GetUser(server, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const std::string metrics = testing::HttpGet(server.metrics_port(), "/metrics");
+  EXPECT_THAT(metrics,
+              HasSubstr(R"(rolecall_rpc_requests_total{code="UNAUTHENTICATED",method="GetUser"} 1)"));
+  EXPECT_THAT(metrics, HasSubstr(R"(rolecall_rpc_duration_seconds_count{method="GetUser"} 1)"));
+  EXPECT_THAT(metrics, HasSubstr("rolecall_health_serving 1"));
+  EXPECT_THAT(metrics, HasSubstr("rolecall_build_info{"));
+}
+
+TEST_F(ServerE2E, HealthFollowsTheDatabase) {
+  TestServer server(db_.url());
+  const std::string key = server.CreateKey(testing::NewOrgId(), "read");
+  ASSERT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
+  testing::StopPostgres();
+  const bool down = testing::WaitFor(
+      [&] { return testing::HealthStatus(server.Channel()) == "NOT_SERVING"; }, 10s);
+  const grpc::Status during = GetUser(server, key);
+  testing::StartPostgres();
+  ASSERT_TRUE(down) << server.Log();
+  EXPECT_TRUE(during.error_code() == grpc::StatusCode::UNAVAILABLE ||
+              during.error_code() == grpc::StatusCode::NOT_FOUND)  // served from the key cache
+      << during.error_message();
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return testing::HealthStatus(server.Channel()) == "SERVING"; }, 10s))
+      << server.Log();
+  // The pool reconnected by itself: calls work again without a restart.
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return GetUser(server, key).error_code() == grpc::StatusCode::NOT_FOUND; }, 10s));
+}
+
+TEST_F(ServerE2E, SigtermStopsServingAndExitsZero) {
+  TestServer server(db_.url());
+  server.process().Signal(SIGTERM);
+  EXPECT_EQ(server.process().Wait(15s), 0) << server.Log();
+  EXPECT_THAT(server.Log(), HasSubstr("\"msg\":\"draining\""));
+}
+
+TEST_F(ServerE2E, RefusesAnUnmigratedDatabaseUnlessAskedToMigrate) {
+  TestDatabase fresh(/*migrate=*/false);
+  const auto refused =
+      RunCommand({ROLECALL_SERVER_BIN, "serve", "--plaintext", "--listen", "127.0.0.1:0",
+                  "--metrics-listen", "", "--database-url", fresh.url()});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("not migrated"));
+  TestServer server(fresh.url(), {"--migrate"});
+  EXPECT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
+}
+
+TEST_F(ServerE2E, InvalidOptionsAreReportedOneLineEach) {
+  const auto result = RunCommand({ROLECALL_SERVER_BIN, "--listen", "nowhere", "--pool-size", "0"},
+                                 "", {{"ROLECALL_DATABASE_URL", db_.url()}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--listen: 'nowhere' is not host:port\n"));
+  EXPECT_THAT(result.err, HasSubstr("--pool-size: 0 is out of range"));
+}
+
+TEST_F(ServerE2E, ApiKeysAreCreatedForExistingOrganizationsOnly) {
+  TestServer server(db_.url());
+  const auto unknown = server.Admin({"create-api-key", "--org", "org_missing", "--scope", "admin"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.err, HasSubstr("org_missing' does not exist"));
+  const std::string org = testing::NewOrgId();
+  ASSERT_EQ(server.Admin({"create-org", org}).exit_code, 0);
+  ASSERT_EQ(server.Admin({"create-org", org, "--name", "Renamed"}).exit_code, 0);  // idempotent
+  const auto key = server.Admin({"create-api-key", "--org", org, "--scope", "admin"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  std::string last = key.out.substr(0, key.out.size() - 1);
+  last = last.substr(last.rfind('\n') + 1);
+  EXPECT_EQ(last.rfind("rck_", 0), 0u);
+  // Only the hash is stored.
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM api_keys WHERE secret_hash LIKE '%" +
+                       last.substr(last.rfind('_') + 1) + "%'"),
+            "0");
+}
+
+}  // namespace
+}  // namespace rolecall

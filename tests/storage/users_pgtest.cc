@@ -1,0 +1,192 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "core/ids.h"
+#include "storage/pg_store.h"
+#include "tests/support/test_database.h"
+
+namespace rolecall {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::NewOrgId;
+using testing::TestDatabase;
+
+class UsersPg : public ::testing::Test {
+ protected:
+  UsersPg() : store_(PoolOptions{db_.url(), 8}) {}
+
+  std::string NewOrg() {
+    const std::string org = NewOrgId();
+    EXPECT_TRUE(store_.CreateOrg(org, org).ok());
+    return org;
+  }
+
+  static NewUserRow Row(const std::string& email, const std::string& name = "Name") {
+    NewUserRow row;
+    row.user_id = NewId("usr_");
+    row.user.set_email(email);
+    row.user.set_name(name);
+    return row;
+  }
+
+  int64_t CountUsers(const std::string& org) {
+    return std::stoll(db_.Scalar("SELECT count(*) FROM users WHERE org_id = '" + org + "'"));
+  }
+
+  // Walks a whole listing page by page; the emails in the order returned.
+  std::vector<std::string> Walk(const std::string& org, const UserQuery& q, int page_size) {
+    std::vector<std::string> emails;
+    std::string after;
+    while (true) {
+      auto page = store_.ListUsers(org, q, after, page_size);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) return emails;
+      EXPECT_LE(static_cast<int>(page->users.size()), page_size);
+      for (const auto& u : page->users) emails.push_back(u.email());
+      if (!page->more) return emails;
+      after = page->last_key;
+    }
+  }
+
+  TestDatabase db_;
+  PgStore store_;
+};
+
+TEST_F(UsersPg, CreatedUsersGetDatabaseTimestampsAndAreCollaborators) {
+  const std::string org = NewOrg();
+  auto created = store_.CreateUsers(org, {Row("a@x.io"), Row("b@x.io")});
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_EQ(created->size(), 2u);
+  EXPECT_GT((*created)[0].created_at().seconds(), 1700000000);
+  auto page = store_.ListUsers(org, {}, "", 10);
+  ASSERT_TRUE(page.ok());
+  for (const auto& u : page->users) EXPECT_EQ(u.permission_level(), "collaborator");
+}
+
+TEST_F(UsersPg, MidBatchConflictCreatesNothingAndNamesEveryTakenEmail) {
+  const std::string org = NewOrg();
+  ASSERT_TRUE(store_.CreateUsers(org, {Row("taken@x.io"), Row("also@x.io")}).ok());
+  auto result = store_.CreateUsers(
+      org, {Row("new1@x.io"), Row("TAKEN@x.io"), Row("new2@x.io"), Row("also@x.io")});
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("taken@x.io"));
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("also@x.io"));
+  EXPECT_EQ(CountUsers(org), 2);
+}
+
+TEST_F(UsersPg, ConcurrentOverlappingBatchesCreateTheSharedUserOnce) {
+  for (int round = 0; round < 40; ++round) {
+    const std::string org = NewOrg();
+    std::vector<NewUserRow> a, b;
+    for (int i = 0; i < 20; ++i) {
+      a.push_back(Row("a" + std::to_string(i) + "@x.io"));
+      b.push_back(Row("b" + std::to_string(i) + "@x.io"));
+    }
+    a.push_back(Row("shared@x.io"));
+    b.insert(b.begin(), Row("Shared@X.io"));
+    absl::Status sa, sb;
+    std::thread ta([&] { sa = store_.CreateUsers(org, a).status(); });
+    std::thread tb([&] { sb = store_.CreateUsers(org, b).status(); });
+    ta.join();
+    tb.join();
+    ASSERT_NE(sa.ok(), sb.ok()) << "round " << round << ": " << sa << " / " << sb;
+    const absl::Status& failed = sa.ok() ? sb : sa;
+    EXPECT_EQ(failed.code(), absl::StatusCode::kAlreadyExists) << failed;
+    EXPECT_THAT(absl::AsciiStrToLower(failed.message()), HasSubstr("shared@x.io"));
+    EXPECT_EQ(CountUsers(org), 21);
+    EXPECT_EQ(db_.Scalar("SELECT count(*) FROM users WHERE org_id = '" + org +
+                         "' AND email_key = 'shared@x.io'"),
+              "1");
+  }
+}
+
+TEST_F(UsersPg, PagingReturnsEveryUserOnceInOrderWithEveryFilter) {
+  const std::string org = NewOrg();
+  std::vector<NewUserRow> rows;
+  for (int i = 0; i < 1000; ++i) {
+    // Mixed case and a name pattern so both filters select subsets.
+    const std::string email = (i % 3 ? "User" : "member") + std::to_string(i) + "@Example.com";
+    rows.push_back(Row(email, i % 2 ? "Odd Person" : "Even Person"));
+  }
+  ASSERT_TRUE(store_.CreateUsers(org, rows).ok());
+  db_.Exec("UPDATE users SET is_service_account = true WHERE org_id = '" + org +
+           "' AND email LIKE '%5@%'");
+
+  struct Case {
+    UserQuery query;
+    std::function<bool(const NewUserRow&)> expected;
+  };
+  const auto ends_in_5 = [](const NewUserRow& r) {
+    return r.user.email().find("5@") != std::string::npos;
+  };
+  const std::vector<Case> cases = {
+      {{}, [](const NewUserRow&) { return true; }},
+      {{"MEMBER", "", AccountFilter::kAll},
+       [](const NewUserRow& r) { return r.user.email().rfind("member", 0) == 0; }},
+      {{"", "odd", AccountFilter::kAll},
+       [](const NewUserRow& r) { return r.user.name() == "Odd Person"; }},
+      {{"", "", AccountFilter::kServiceAccounts}, ends_in_5},
+      {{"user", "even", AccountFilter::kUserAccounts},
+       [&](const NewUserRow& r) {
+         return r.user.email().rfind("User", 0) == 0 && r.user.name() == "Even Person" &&
+                !ends_in_5(r);
+       }},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> expected;
+    for (const auto& r : rows) {
+      if (c.expected(r)) expected.push_back(r.user.email());
+    }
+    std::sort(expected.begin(), expected.end(), [](const std::string& a, const std::string& b) {
+      return absl::AsciiStrToLower(a) < absl::AsciiStrToLower(b);
+    });
+    ASSERT_FALSE(expected.empty());
+    for (int page_size : {1, 7, 50}) {
+      EXPECT_EQ(Walk(org, c.query, page_size), expected)
+          << "page size " << page_size << ", email filter '" << c.query.email_contains
+          << "', name filter '" << c.query.name_contains << "'";
+    }
+  }
+}
+
+TEST_F(UsersPg, OrganizationsAreIsolated) {
+  const std::string a = NewOrg(), b = NewOrg();
+  ASSERT_TRUE(store_.CreateUsers(a, {Row("same@x.io", "In A")}).ok());
+  ASSERT_TRUE(store_.CreateUsers(b, {Row("same@x.io", "In B")}).ok());
+  auto page = store_.ListUsers(b, {}, "", 50);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->users.size(), 1u);
+  EXPECT_EQ(page->users[0].name(), "In B");
+  v1::GetUserRequest by_id;
+  by_id.set_user_id(page->users[0].user_id());
+  EXPECT_EQ(store_.FindUser(a, by_id, AccountFilter::kAll)->match_count, 0);
+}
+
+TEST_F(UsersPg, FindUserByEmailIsCaseInsensitiveAndCountsNameMatches) {
+  const std::string org = NewOrg();
+  ASSERT_TRUE(store_.CreateUsers(org, {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"),
+                                       Row("cy@x.io", "Cy")})
+                  .ok());
+  v1::GetUserRequest by_email;
+  by_email.set_email("ANN@X.IO");
+  auto match = store_.FindUser(org, by_email, AccountFilter::kAll);
+  ASSERT_TRUE(match.ok());
+  EXPECT_EQ(match->match_count, 1);
+  EXPECT_EQ(match->user->email(), "ann@x.io");
+  v1::GetUserRequest by_name;
+  by_name.set_name("Sam");
+  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kAll)->match_count, 2);
+  by_name.set_name("sam");  // names match exactly
+  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kAll)->match_count, 0);
+  by_name.set_name("Cy");
+  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kServiceAccounts)->match_count, 0);
+}
+
+}  // namespace
+}  // namespace rolecall

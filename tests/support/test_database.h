@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+
+namespace rolecall::testing {
+
+// A fresh PostgreSQL database on the test server (ROLECALL_TEST_DATABASE_URL), dropped when the
+// object goes away. Migrated unless asked otherwise.
+class TestDatabase final {
+ public:
+  explicit TestDatabase(bool migrate = true);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+
+  // Runs SQL on the test database (setup and inspection in tests).
+  void Exec(const std::string& sql) const;
+  // The first column of the first row of `sql`, as text.
+  std::string Scalar(const std::string& sql) const;
+
+ private:
+  std::string admin_url_;
+  std::string name_;
+  std::string url_;
+};
+
+// Replaces the database name at the end of a postgresql:// URL.
+std::string WithDatabase(const std::string& url, const std::string& database);
+
+// Stops and starts the test PostgreSQL server (scripts/pg.sh with the harness's directory).
+void StopPostgres();
+void StartPostgres();
+
+// A fresh organization id ("org_t…"), unique per call.
+std::string NewOrgId();
+
+}  // namespace rolecall::testing

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "tests/support/process.h"
+
+namespace rolecall::testing {
+
+// The real rolecall-server binary, serving a test database on free loopback ports.
+class TestServer final {
+ public:
+  // Starts `rolecall-server serve --plaintext` and waits until it serves (health SERVING).
+  explicit TestServer(const std::string& database_url,
+                      const std::vector<std::string>& extra_flags = {});
+
+  int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::shared_ptr<grpc::Channel> Channel() const;
+  ChildProcess& process() { return *process_; }
+  std::string Log() const { return ReadAll(log_path_); }
+
+  // Runs `rolecall-server <args> --database-url …` (bootstrap subcommands).
+  CommandResult Admin(const std::vector<std::string>& args) const;
+  // Creates the organization when needed and an API key in it; returns the key.
+  std::string CreateKey(const std::string& org_id, const std::string& scope,
+                        const std::string& principal = "") const;
+
+  // Runs the rolecall CLI against this server with `token`.
+  CommandResult Cli(const std::vector<std::string>& args, const std::string& token,
+                    const std::string& stdin_text = "") const;
+
+ private:
+  std::string database_url_;
+  std::string log_path_;
+  std::unique_ptr<ChildProcess> process_;
+  int port_ = 0;
+  int metrics_port_ = 0;
+};
+
+// A client context with `authorization: Bearer <key>` (none when key is empty) and a deadline.
+std::unique_ptr<grpc::ClientContext> AuthedContext(const std::string& key);
+
+// The health status of the whole server ("SERVING", "NOT_SERVING", or an error text).
+std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel);
+
+// GET http://127.0.0.1:<port><path> with curl; the body.
+std::string HttpGet(int port, const std::string& path);
+
+}  // namespace rolecall::testing
