@@ -9,13 +9,15 @@ PACKAGES=(
   libpqxx-dev prometheus-cpp-dev libgtest-dev libgmock-dev libsodium-dev libyaml-cpp-dev
   libcli11-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15
-  curl tmux npm
+  curl util-linux
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# buf (a test client) comes from npm; use the machine's Node.js when it has one.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
