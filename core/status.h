@@ -13,10 +13,12 @@
 #define ROLECALL_CONCAT(a, b) ROLECALL_CONCAT_INNER(a, b)
 
 // Returns from the current function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    absl::Status rolecall_status_ = (expr);    \
-    if (!rolecall_status_.ok()) return rolecall_status_; \
+#define RETURN_IF_ERROR(expr) \
+  RETURN_IF_ERROR_IMPL(ROLECALL_CONCAT(rolecall_status_, __COUNTER__), expr)
+#define RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                  \
+    absl::Status tmp = (expr);          \
+    if (!tmp.ok()) return tmp;          \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value or returns the error.

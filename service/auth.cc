@@ -24,8 +24,7 @@ absl::StatusOr<ApiKeyRecord> Authenticator::Lookup(const std::string& key_id) {
   return record;
 }
 
-absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& ctx,
-                                                   Scope needed) {
+absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& ctx) {
   const auto& metadata = ctx.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -50,12 +49,21 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& ct
     return absl::UnauthenticatedError("invalid API key");
   }
   if (record->revoked) return absl::UnauthenticatedError("this API key has been revoked");
-  if (!ScopeCovers(record->scope, needed)) {
-    return absl::PermissionDeniedError(absl::StrCat("this call needs an API key with scope ",
-                                                    std::string(ScopeName(needed)), "; this key has scope ",
-                                                    std::string(ScopeName(record->scope))));
-  }
   return Caller{record->org_id, record->key_id, record->scope, record->principal_user_id};
+}
+
+absl::Status Authenticator::Authorize(const Caller& caller, Scope needed) {
+  if (ScopeCovers(caller.scope, needed)) return absl::OkStatus();
+  if (!caller.principal_user_id.empty()) {
+    auto role = store_.EffectiveRole(caller.org_id, caller.principal_user_id,
+                                     {ResourceKind::kOrganization, caller.org_id});
+    if (role.ok() && *role == Role::kOwner) return absl::OkStatus();
+    if (!role.ok() && role.status().code() != absl::StatusCode::kNotFound) return role.status();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "this call needs an API key with scope ", std::string(ScopeName(needed)),
+      " (or one acting for an organization owner); this key has scope ",
+      std::string(ScopeName(caller.scope))));
 }
 
 }  // namespace rolecall

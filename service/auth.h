@@ -30,9 +30,14 @@ class Authenticator final {
 
   explicit Authenticator(Store& store) : store_(store) {}
 
-  // UNAUTHENTICATED for a missing, malformed, unknown or revoked key; PERMISSION_DENIED when the
-  // key's scope does not cover `needed`; UNAVAILABLE when keys cannot be read.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& ctx, Scope needed);
+  // The caller of the key in the metadata. UNAUTHENTICATED for a missing, malformed, unknown or
+  // revoked key; UNAVAILABLE when keys cannot be read.
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& ctx);
+
+  // OK when the caller's key scope covers `needed`, or when the key acts for a user who is an
+  // organization owner (owners may do anything in their organization); PERMISSION_DENIED
+  // otherwise.
+  absl::Status Authorize(const Caller& caller, Scope needed);
 
  private:
   absl::StatusOr<ApiKeyRecord> Lookup(const std::string& key_id);

@@ -5,13 +5,23 @@
 
 namespace rolecall {
 
-// PermissionService. Its RPCs answer UNIMPLEMENTED until the resolver lands.
+// PermissionService: listings, checks and explanations of effective roles. Resolution runs in
+// PostgreSQL (storage/pg_permissions.cc); this adapter validates, pages and authorizes.
 class PermissionServiceImpl final : public v1::PermissionService::Service {
  public:
   explicit PermissionServiceImpl(ServiceEnv& env) : env_(env) {}
 
+  grpc::Status ListUserPermissions(grpc::ServerContext* ctx,
+                                   const v1::ListUserPermissionsRequest* request,
+                                   grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) override;
+  grpc::Status CheckPermission(grpc::ServerContext* ctx, const v1::CheckPermissionRequest* request,
+                               v1::CheckPermissionResponse* response) override;
+  grpc::Status ExplainPermission(grpc::ServerContext* ctx,
+                                 const v1::ExplainPermissionRequest* request,
+                                 v1::ExplainPermissionResponse* response) override;
+
  private:
-  [[maybe_unused]] ServiceEnv& env_;
+  ServiceEnv& env_;
 };
 
 }  // namespace rolecall

@@ -14,11 +14,14 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
   auto& in_flight = env_.metrics.InFlight(method_);
   in_flight.Increment();
   absl::Status status;
-  auto caller = env_.auth.Authenticate(ctx_, scope);
-  if (!caller.ok()) {
-    status = caller.status();
-  } else {
+  auto caller = env_.auth.Authenticate(ctx_);
+  if (caller.ok()) {
     caller_ = *std::move(caller);
+    status = env_.auth.Authorize(caller_, scope);
+  } else {
+    status = caller.status();
+  }
+  if (status.ok()) {
     try {
       status = handler(*this);
     } catch (const std::exception& e) {

@@ -1,13 +1,11 @@
 #include "service/user_service.h"
 
-#include <algorithm>
-#include <limits>
-
 #include "absl/strings/str_cat.h"
 #include "core/ids.h"
 #include "core/paging.h"
 #include "core/status.h"
 #include "core/user_validation.h"
+#include "service/paged_stream.h"
 #include "service/password_hasher.h"
 
 namespace rolecall {
@@ -38,37 +36,20 @@ grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* ctx,
                                         const v1::ListUsersRequest* request,
                                         grpc::ServerWriter<v1::ListUsersPage>* writer) {
   return Call(env_, "ListUsers", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(const int page_size, EffectivePageSize(request->page_size()));
-    RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
     ASSIGN_OR_RETURN(const AccountFilter accounts,
                      ParseCollaboratorType(request->collaborator_type()));
     const UserQuery query{request->email(), request->name(), accounts};
-    const std::string scope =
-        PageScope(call.caller().org_id, "ListUsers",
+    const std::string& org = call.caller().org_id;
+    return StreamPages<v1::ListUsersPage, v1::User>(
+        call, writer,
+        PageScope(org, "ListUsers",
                   {query.email_contains, query.name_contains,
-                   std::string(CollaboratorTypeName(accounts))});
-    std::string after;
-    if (!request->page_token().empty()) {
-      ASSIGN_OR_RETURN(auto cursor, env_.tokens.Decode(scope, request->page_token()));
-      if (cursor.size() != 1) return absl::InvalidArgumentError("page_token is invalid");
-      after = cursor[0];
-    }
-    int64_t remaining = request->max_items() > 0 ? request->max_items()
-                                                 : std::numeric_limits<int64_t>::max();
-    while (true) {
-      if (ClientGone(*ctx)) return absl::CancelledError("the client cancelled the stream");
-      const int limit = static_cast<int>(std::min<int64_t>(page_size, remaining));
-      ASSIGN_OR_RETURN(UserPage page,
-                       env_.store.ListUsers(call.caller().org_id, query, after, limit));
-      remaining -= static_cast<int64_t>(page.users.size());
-      v1::ListUsersPage out;
-      for (auto& u : page.users) *out.add_users() = std::move(u);
-      if (page.more) out.set_next_page_token(env_.tokens.Encode(scope, {page.last_key}));
-      if (!writer->Write(out)) return absl::CancelledError("the client went away");
-      call.CountMessage(out.users_size());
-      if (!page.more || remaining <= 0) return absl::OkStatus();
-      after = page.last_key;
-    }
+                   std::string(CollaboratorTypeName(accounts))}),
+        {request->page_size(), request->max_items(), request->page_token()},
+        [&](const std::vector<std::string>& after, int limit) {
+          return env_.store.ListUsers(org, query, after, limit);
+        },
+        [](v1::ListUsersPage& page, v1::User&& user) { *page.add_users() = std::move(user); });
   });
 }
 

@@ -65,9 +65,9 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> conn, bool broken) {
 }
 
 absl::Status PgPool::Run(const std::string& what,
-                         const std::function<absl::Status(pqxx::connection&)>& fn) {
+                         const std::function<absl::Status(pqxx::connection&)>& fn, bool retry) {
   absl::Status status;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0; attempt < (retry ? 2 : 1); ++attempt) {
     std::unique_ptr<pqxx::connection> conn;
     status = Acquire(&conn);
     if (!status.ok()) return status;

@@ -39,10 +39,11 @@ class PgPool final {
   PgPool& operator=(const PgPool&) = delete;
 
   // Runs `fn` on a pooled connection. libpqxx exceptions become statuses (see pg_errors.h).
-  // When the connection turns out broken before `fn` commits anything, `fn` runs once more on a
-  // fresh connection: `fn` must be a whole transaction, safe to run again.
-  // `what` names the operation in error messages.
-  absl::Status Run(const std::string& what, const std::function<absl::Status(pqxx::connection&)>& fn);
+  // When the connection turns out broken and `retry` is set, `fn` runs once more on a fresh
+  // connection: `fn` must then be a whole transaction, safe to run again (not a stream that has
+  // already sent rows). `what` names the operation in error messages.
+  absl::Status Run(const std::string& what,
+                   const std::function<absl::Status(pqxx::connection&)>& fn, bool retry = true);
 
   // Connections open now, and of those, in use.
   std::pair<int, int> Usage() const;

@@ -88,7 +88,7 @@ INSERT INTO group_grants (org_id, group_id, resource_kind, resource_id, role) VA
 }  // namespace
 
 std::vector<PreparedStatement> PgStore::Statements() {
-  return {
+  std::vector<PreparedStatement> all = {
       {kInsertOrg,
        "INSERT INTO organizations (org_id, name) VALUES ($1, $2) "
        "ON CONFLICT (org_id) DO UPDATE SET name = EXCLUDED.name"},
@@ -125,6 +125,10 @@ std::vector<PreparedStatement> PgStore::Statements() {
       {kFindUserByEmail, FindUserSql("u.email_key = lower($2)")},
       {kFindUserByName, FindUserSql("u.name = $2")},
   };
+  for (auto& more : {DirectoryStatements(), PermissionStatements()}) {
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  return all;
 }
 
 PgStore::PgStore(PoolOptions options) : pool_(std::move(options), Statements()) {}
@@ -276,24 +280,20 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
   return out;
 }
 
-absl::StatusOr<UserPage> PgStore::ListUsers(const std::string& org_id, const UserQuery& query,
-                                            const std::string& after, int limit) {
-  UserPage page;
+absl::StatusOr<Page<v1::User>> PgStore::ListUsers(const std::string& org_id,
+                                                  const UserQuery& query,
+                                                  const std::vector<std::string>& after,
+                                                  int limit) {
+  Page<v1::User> page;
+  const std::string after_key = after.empty() ? "" : after[0];
   RETURN_IF_ERROR(pool_.Run("listing users", [&](pqxx::connection& c) {
-    page = UserPage{};
     pqxx::read_transaction tx(c);
-    // One row more than asked tells whether another page follows.
-    const auto rows = tx.exec_prepared(kListUsers, org_id, after, query.email_contains,
-                                       query.name_contains, AccountParam(query.accounts),
-                                       limit + 1);
-    for (const auto& r : rows) {
-      if (static_cast<int>(page.users.size()) == limit) {
-        page.more = true;
-        break;
-      }
-      page.users.push_back(sql::UserFromRow(r));
-      page.last_key = r[9].as<std::string>();
-    }
+    page = sql::PageOf<v1::User>(tx.exec_prepared(kListUsers, org_id, after_key, query.email_contains,
+                                             query.name_contains, AccountParam(query.accounts),
+                                             limit + 1),
+                            limit, sql::UserFromRow, [](const pqxx::row& r) {
+                              return std::vector<std::string>{r[9].as<std::string>()};
+                            });
     return absl::OkStatus();
   }));
   return page;

@@ -26,15 +26,72 @@ class PgStore final : public Store {
 
   absl::StatusOr<std::vector<v1::AdminCreatedUser>> CreateUsers(
       const std::string& org_id, const std::vector<NewUserRow>& users) override;
-  absl::StatusOr<UserPage> ListUsers(const std::string& org_id,
-                                                  const UserQuery& query, const std::string& after,
-                                                  int limit) override;
+  absl::StatusOr<Page<v1::User>> ListUsers(const std::string& org_id, const UserQuery& query,
+                                           const std::vector<std::string>& after,
+                                           int limit) override;
   absl::StatusOr<UserMatch> FindUser(const std::string& org_id, const v1::GetUserRequest& key,
                                      AccountFilter accounts) override;
+
+  absl::StatusOr<v1::Cloud> CreateCloud(const std::string& org_id,
+                                        const std::string& name) override;
+  absl::StatusOr<v1::Cloud> GetCloud(const std::string& org_id, const std::string& key,
+                                     bool by_name) override;
+  absl::StatusOr<Page<v1::Cloud>> ListClouds(const std::string& org_id, const ListQuery& query,
+                                             const std::vector<std::string>& after,
+                                             int limit) override;
+  absl::Status DeleteCloud(const std::string& org_id, const std::string& cloud_id) override;
+  absl::StatusOr<v1::Project> CreateProject(const std::string& org_id, const std::string& cloud_id,
+                                            const std::string& name) override;
+  absl::StatusOr<v1::Project> GetProject(const std::string& org_id,
+                                         const std::string& project_id) override;
+  absl::StatusOr<Page<v1::Project>> ListProjects(const std::string& org_id, const ListQuery& query,
+                                                 const std::vector<std::string>& after,
+                                                 int limit) override;
+  absl::Status DeleteProject(const std::string& org_id, const std::string& project_id) override;
+  absl::StatusOr<v1::UserGroup> CreateGroup(const std::string& org_id,
+                                            const std::string& name) override;
+  absl::StatusOr<v1::UserGroup> GetGroup(const std::string& org_id, const std::string& key,
+                                         bool by_name) override;
+  absl::StatusOr<Page<v1::UserGroup>> ListGroups(const std::string& org_id, const ListQuery& query,
+                                                 const std::vector<std::string>& after,
+                                                 int limit) override;
+  absl::Status DeleteGroup(const std::string& org_id, const std::string& group_id) override;
+  absl::StatusOr<int> AddMembers(const std::string& org_id, const std::string& group_id,
+                                 const std::vector<std::string>& users) override;
+  absl::StatusOr<int> RemoveMembers(const std::string& org_id, const std::string& group_id,
+                                    const std::vector<std::string>& users) override;
+  absl::StatusOr<Page<v1::GroupMembership>> ListMemberships(const std::string& org_id,
+                                                            const ListQuery& query,
+                                                            const std::vector<std::string>& after,
+                                                            int limit) override;
+  absl::StatusOr<v1::User> CreateServiceAccount(const std::string& org_id,
+                                                const std::string& name) override;
+  absl::Status DeleteUser(const std::string& org_id, const std::string& user_id) override;
+  absl::StatusOr<v1::Grant> GrantRole(const std::string& org_id, const ResourceKey& resource,
+                                      const PrincipalKey& principal, Role role) override;
+  absl::Status RevokeRole(const std::string& org_id, const ResourceKey& resource,
+                          const PrincipalKey& principal, Role role) override;
+  absl::StatusOr<Page<v1::Grant>> ListGrants(const std::string& org_id,
+                                             const ResourceKey& resource,
+                                             const std::vector<std::string>& after,
+                                             int limit) override;
+
+  absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const std::string& org_id) override;
+  absl::Status StreamUserPermissions(
+      const std::string& org_id, const std::string& user_id, const std::string& after,
+      const std::function<bool(v1::UserPermissions&&, const std::string&)>& on_user) override;
+  absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
+                                     const ResourceKey& resource) override;
+  absl::StatusOr<std::vector<v1::Contribution>> Contributions(
+      const std::string& org_id, const std::string& user_id, const ResourceKey& resource) override;
 
   absl::Status SeedDemo() override;
 
  private:
+  // The statements of pg_directory.cc and pg_permissions.cc, merged into Statements().
+  static std::vector<PreparedStatement> DirectoryStatements();
+  static std::vector<PreparedStatement> PermissionStatements();
+
   PgPool pool_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include "storage/store.h"
+
 #include "google/protobuf/timestamp.pb.h"
 #include "rolecall/v1/users.pb.h"
 
@@ -48,6 +50,22 @@ inline v1::User UserFromRow(const pqxx::row& row) {
   SetMicros(u.mutable_created_at(), row[7].as<int64_t>());
   u.set_permission_level(row[8].as<std::string>());
   return u;
+}
+
+// A page from rows fetched with limit + 1 (the extra row only tells that more follow); `key_of`
+// gives a row's keyset cursor.
+template <typename T, typename Decode, typename Key>
+Page<T> PageOf(const pqxx::result& rows, int limit, Decode decode, Key key_of) {
+  Page<T> page;
+  for (const auto& r : rows) {
+    if (static_cast<int>(page.items.size()) == limit) {
+      page.more = true;
+      break;
+    }
+    page.items.push_back(decode(r));
+    page.last_key = key_of(r);
+  }
+  return page;
 }
 
 }  // namespace rolecall::sql

@@ -5,8 +5,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include <functional>
+
 #include "core/api_key.h"
 #include "core/paging.h"
+#include "core/roles.h"
+#include "rolecall/v1/directory.pb.h"
+#include "rolecall/v1/permissions.pb.h"
 #include "rolecall/v1/users.pb.h"
 
 namespace rolecall {
@@ -35,12 +40,33 @@ struct UserQuery {
   AccountFilter accounts = AccountFilter::kAll;
 };
 
-// One page of a user listing.
-struct UserPage {
-  std::vector<v1::User> users;
-  std::string last_key;  // sort key of the last user, the cursor for the next page
-  bool more = false;     // whether users follow the last one
+// One page of a listing: the items, the keyset cursor (sort key) of the last one, and whether
+// more items follow it.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::vector<std::string> last_key;
+  bool more = false;
 };
+
+// A resource roles are granted on; `id` is the organization's own id for kOrganization.
+struct ResourceKey {
+  ResourceKind kind = ResourceKind::kOrganization;
+  std::string id;
+};
+
+// A principal roles are granted to: a user (by id or email) or a group (by id).
+struct PrincipalKey {
+  bool group = false;
+  std::string id_or_email;
+};
+
+// Filters of a directory listing.
+struct ListQuery {
+  std::string parent_id;      // the cloud of ListProjects, the group of ListGroupMemberships
+  std::string name_contains;  // case-insensitive
+};
+
 
 // Result of a GetUser-style lookup.
 struct UserMatch {
@@ -77,13 +103,102 @@ class Store {
       const std::string& org_id, const std::vector<NewUserRow>& users) = 0;
   // Up to `limit` users matching `query` whose sort key (lower-case email) is after `after`,
   // in sort-key order. Each user's permission_level is its effective organization role.
-  virtual absl::StatusOr<UserPage> ListUsers(const std::string& org_id,
-                                                          const UserQuery& query,
-                                                          const std::string& after, int limit) = 0;
+  virtual absl::StatusOr<Page<v1::User>> ListUsers(const std::string& org_id,
+                                                   const UserQuery& query,
+                                                   const std::vector<std::string>& after,
+                                                   int limit) = 0;
   // Looks a user up by exactly one of id, email (case-insensitive) or display name.
   virtual absl::StatusOr<UserMatch> FindUser(const std::string& org_id,
                                              const v1::GetUserRequest& key,
                                              AccountFilter accounts) = 0;
+
+  // --- directory: clouds, projects, groups, memberships, service accounts, grants ---
+  // Names are unique per organization (projects: per cloud): ALREADY_EXISTS otherwise. Ids of
+  // another organization behave exactly like ids that do not exist: NOT_FOUND.
+
+  virtual absl::StatusOr<v1::Cloud> CreateCloud(const std::string& org_id,
+                                                const std::string& name) = 0;
+  // By id, or by name when `by_name`.
+  virtual absl::StatusOr<v1::Cloud> GetCloud(const std::string& org_id, const std::string& key,
+                                             bool by_name) = 0;
+  virtual absl::StatusOr<Page<v1::Cloud>> ListClouds(const std::string& org_id,
+                                                     const ListQuery& query,
+                                                     const std::vector<std::string>& after,
+                                                     int limit) = 0;
+  // Deletes the cloud, its projects and every grant on them, in one transaction.
+  virtual absl::Status DeleteCloud(const std::string& org_id, const std::string& cloud_id) = 0;
+
+  virtual absl::StatusOr<v1::Project> CreateProject(const std::string& org_id,
+                                                    const std::string& cloud_id,
+                                                    const std::string& name) = 0;
+  virtual absl::StatusOr<v1::Project> GetProject(const std::string& org_id,
+                                                 const std::string& project_id) = 0;
+  virtual absl::StatusOr<Page<v1::Project>> ListProjects(const std::string& org_id,
+                                                         const ListQuery& query,
+                                                         const std::vector<std::string>& after,
+                                                         int limit) = 0;
+  virtual absl::Status DeleteProject(const std::string& org_id, const std::string& project_id) = 0;
+
+  virtual absl::StatusOr<v1::UserGroup> CreateGroup(const std::string& org_id,
+                                                    const std::string& name) = 0;
+  virtual absl::StatusOr<v1::UserGroup> GetGroup(const std::string& org_id,
+                                                 const std::string& key, bool by_name) = 0;
+  virtual absl::StatusOr<Page<v1::UserGroup>> ListGroups(const std::string& org_id,
+                                                         const ListQuery& query,
+                                                         const std::vector<std::string>& after,
+                                                         int limit) = 0;
+  // Deletes the group with its memberships and grants.
+  virtual absl::Status DeleteGroup(const std::string& org_id, const std::string& group_id) = 0;
+  // Adds users (ids or emails) to a group; existing members are skipped. NOT_FOUND naming every
+  // unknown user. Returns how many memberships were added.
+  virtual absl::StatusOr<int> AddMembers(const std::string& org_id, const std::string& group_id,
+                                         const std::vector<std::string>& users) = 0;
+  // Removes users from a group, all or nothing: NOT_FOUND naming users who are not members.
+  virtual absl::StatusOr<int> RemoveMembers(const std::string& org_id,
+                                            const std::string& group_id,
+                                            const std::vector<std::string>& users) = 0;
+  virtual absl::StatusOr<Page<v1::GroupMembership>> ListMemberships(
+      const std::string& org_id, const ListQuery& query, const std::vector<std::string>& after,
+      int limit) = 0;
+
+  // Creates a service account `<slug of name>@org-<org_id>.serviceaccount.com`.
+  virtual absl::StatusOr<v1::User> CreateServiceAccount(const std::string& org_id,
+                                                        const std::string& name) = 0;
+  // Deletes a user with its memberships and grants.
+  virtual absl::Status DeleteUser(const std::string& org_id, const std::string& user_id) = 0;
+
+  // Grants `role`; holding it already is not an error. NOT_FOUND for an unknown resource or
+  // principal.
+  virtual absl::StatusOr<v1::Grant> GrantRole(const std::string& org_id,
+                                              const ResourceKey& resource,
+                                              const PrincipalKey& principal, Role role) = 0;
+  // NOT_FOUND when the role is not granted.
+  virtual absl::Status RevokeRole(const std::string& org_id, const ResourceKey& resource,
+                                  const PrincipalKey& principal, Role role) = 0;
+  virtual absl::StatusOr<Page<v1::Grant>> ListGrants(const std::string& org_id,
+                                                     const ResourceKey& resource,
+                                                     const std::vector<std::string>& after,
+                                                     int limit) = 0;
+
+  // --- permissions: resolution runs in PostgreSQL ---
+
+  // Users with an effective organization role of owner, by email.
+  virtual absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const std::string& org_id) = 0;
+  // Streams users (all, or only `user_id`) after the sort key `after`, each with their
+  // effective cloud and project roles, in (email, id) order, from one statement read
+  // incrementally inside a read-only snapshot. `on_user` gets each user and its sort key and
+  // returns false to stop early.
+  virtual absl::Status StreamUserPermissions(
+      const std::string& org_id, const std::string& user_id, const std::string& after,
+      const std::function<bool(v1::UserPermissions&&, const std::string& sort_key)>& on_user) = 0;
+  // The user's effective role on the resource (org owners own everything). NOT_FOUND for an
+  // unknown user or resource.
+  virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id,
+                                             const std::string& user_id,
+                                             const ResourceKey& resource) = 0;
+  // Every grant contributing to the user's role on the resource, most permissive first.
+  virtual absl::StatusOr<std::vector<v1::Contribution>> Contributions(
+      const std::string& org_id, const std::string& user_id, const ResourceKey& resource) = 0;
 
   // --- demo data ---
 

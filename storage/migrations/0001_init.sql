@@ -72,6 +72,9 @@ CREATE TABLE projects (
 -- Role bindings. resource_kind: 0 organization (resource_id = org_id), 1 cloud, 2 project.
 -- role: 1 readonly, 2 collaborator, 3 owner (the order is the permissiveness order).
 -- A principal may hold several roles on one resource; the effective role is the maximum.
+-- cloud_id / project_id mirror resource_id so foreign keys can tie a grant to its resource:
+-- deleting a cloud or project (or the user or group) deletes its grants in the same transaction,
+-- and a grant on a resource that does not exist (or is being deleted) cannot be inserted.
 CREATE TABLE user_grants (
   org_id        text NOT NULL,
   user_id       text NOT NULL,
@@ -79,10 +82,19 @@ CREATE TABLE user_grants (
   resource_id   text NOT NULL,
   role          smallint NOT NULL CHECK (role BETWEEN 1 AND 3),
   created_at    timestamptz NOT NULL DEFAULT now(),
+  cloud_id      text GENERATED ALWAYS AS (CASE WHEN resource_kind = 1 THEN resource_id END) STORED,
+  project_id    text GENERATED ALWAYS AS (CASE WHEN resource_kind = 2 THEN resource_id END) STORED,
   PRIMARY KEY (org_id, user_id, resource_kind, resource_id, role),
-  FOREIGN KEY (org_id, user_id) REFERENCES users ON DELETE CASCADE
+  CHECK (resource_kind <> 0 OR resource_id = org_id),
+  FOREIGN KEY (org_id, user_id) REFERENCES users ON DELETE CASCADE,
+  FOREIGN KEY (org_id, cloud_id) REFERENCES clouds ON DELETE CASCADE,
+  FOREIGN KEY (org_id, project_id) REFERENCES projects ON DELETE CASCADE,
+  FOREIGN KEY (org_id) REFERENCES organizations ON DELETE CASCADE
 );
 CREATE INDEX user_grants_by_resource ON user_grants (org_id, resource_kind, resource_id);
+CREATE INDEX user_grants_by_cloud ON user_grants (org_id, cloud_id) WHERE cloud_id IS NOT NULL;
+CREATE INDEX user_grants_by_project ON user_grants (org_id, project_id)
+  WHERE project_id IS NOT NULL;
 
 CREATE TABLE group_grants (
   org_id        text NOT NULL,
@@ -91,10 +103,18 @@ CREATE TABLE group_grants (
   resource_id   text NOT NULL,
   role          smallint NOT NULL CHECK (role BETWEEN 1 AND 3),
   created_at    timestamptz NOT NULL DEFAULT now(),
+  cloud_id      text GENERATED ALWAYS AS (CASE WHEN resource_kind = 1 THEN resource_id END) STORED,
+  project_id    text GENERATED ALWAYS AS (CASE WHEN resource_kind = 2 THEN resource_id END) STORED,
   PRIMARY KEY (org_id, group_id, resource_kind, resource_id, role),
-  FOREIGN KEY (org_id, group_id) REFERENCES user_groups ON DELETE CASCADE
+  CHECK (resource_kind <> 0 OR resource_id = org_id),
+  FOREIGN KEY (org_id, group_id) REFERENCES user_groups ON DELETE CASCADE,
+  FOREIGN KEY (org_id, cloud_id) REFERENCES clouds ON DELETE CASCADE,
+  FOREIGN KEY (org_id, project_id) REFERENCES projects ON DELETE CASCADE
 );
 CREATE INDEX group_grants_by_resource ON group_grants (org_id, resource_kind, resource_id);
+CREATE INDEX group_grants_by_cloud ON group_grants (org_id, cloud_id) WHERE cloud_id IS NOT NULL;
+CREATE INDEX group_grants_by_project ON group_grants (org_id, project_id)
+  WHERE project_id IS NOT NULL;
 
 -- API keys: only the SHA-256 of the secret is stored. key_id is globally unique because a
 -- presented key names no organization; the key's row says which one it belongs to.

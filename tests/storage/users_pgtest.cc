@@ -42,13 +42,13 @@ class UsersPg : public ::testing::Test {
   // Walks a whole listing page by page; the emails in the order returned.
   std::vector<std::string> Walk(const std::string& org, const UserQuery& q, int page_size) {
     std::vector<std::string> emails;
-    std::string after;
+    std::vector<std::string> after;
     while (true) {
       auto page = store_.ListUsers(org, q, after, page_size);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) return emails;
-      EXPECT_LE(static_cast<int>(page->users.size()), page_size);
-      for (const auto& u : page->users) emails.push_back(u.email());
+      EXPECT_LE(static_cast<int>(page->items.size()), page_size);
+      for (const auto& u : page->items) emails.push_back(u.email());
       if (!page->more) return emails;
       after = page->last_key;
     }
@@ -64,9 +64,9 @@ TEST_F(UsersPg, CreatedUsersGetDatabaseTimestampsAndAreCollaborators) {
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_EQ(created->size(), 2u);
   EXPECT_GT((*created)[0].created_at().seconds(), 1700000000);
-  auto page = store_.ListUsers(org, {}, "", 10);
+  auto page = store_.ListUsers(org, {}, {}, 10);
   ASSERT_TRUE(page.ok());
-  for (const auto& u : page->users) EXPECT_EQ(u.permission_level(), "collaborator");
+  for (const auto& u : page->items) EXPECT_EQ(u.permission_level(), "collaborator");
 }
 
 TEST_F(UsersPg, MidBatchConflictCreatesNothingAndNamesEveryTakenEmail) {
@@ -159,12 +159,12 @@ TEST_F(UsersPg, OrganizationsAreIsolated) {
   const std::string a = NewOrg(), b = NewOrg();
   ASSERT_TRUE(store_.CreateUsers(a, {Row("same@x.io", "In A")}).ok());
   ASSERT_TRUE(store_.CreateUsers(b, {Row("same@x.io", "In B")}).ok());
-  auto page = store_.ListUsers(b, {}, "", 50);
+  auto page = store_.ListUsers(b, {}, {}, 50);
   ASSERT_TRUE(page.ok());
-  ASSERT_EQ(page->users.size(), 1u);
-  EXPECT_EQ(page->users[0].name(), "In B");
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name(), "In B");
   v1::GetUserRequest by_id;
-  by_id.set_user_id(page->users[0].user_id());
+  by_id.set_user_id(page->items[0].user_id());
   EXPECT_EQ(store_.FindUser(a, by_id, AccountFilter::kAll)->match_count, 0);
 }
 

@@ -1,0 +1,110 @@
+#include "service/permission_service.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "core/paging.h"
+#include "core/status.h"
+#include "service/refs.h"
+
+namespace rolecall {
+
+grpc::Status PermissionServiceImpl::ListUserPermissions(
+    grpc::ServerContext* ctx, const v1::ListUserPermissionsRequest* request,
+    grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) {
+  return Call(env_, "ListUserPermissions", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+    const Caller& caller = call.caller();
+    // Org-wide listings need admin; anyone may list their own permissions.
+    const bool own = !request->user_id().empty() && request->user_id() == caller.principal_user_id;
+    if (!own) RETURN_IF_ERROR(env_.auth.Authorize(caller, Scope::kAdmin));
+    ASSIGN_OR_RETURN(const int page_size, EffectivePageSize(request->page_size()));
+    RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
+    const std::string scope = PageScope(caller.org_id, "ListUserPermissions", {request->user_id()});
+    std::string after;
+    if (!request->page_token().empty()) {
+      ASSIGN_OR_RETURN(auto cursor, env_.tokens.Decode(scope, request->page_token()));
+      if (cursor.size() != 1) return absl::InvalidArgumentError("page_token is invalid");
+      after = cursor[0];
+    }
+    const int64_t max_items =
+        request->max_items() > 0 ? request->max_items() : std::numeric_limits<int64_t>::max();
+
+    v1::ListUserPermissionsPage page;
+    page.set_organization_id(caller.org_id);
+    if (request->page_token().empty()) {
+      ASSIGN_OR_RETURN(auto owners, env_.store.OrgOwners(caller.org_id));
+      for (auto& o : owners) *page.add_org_owners() = std::move(o);
+    }
+    int64_t sent = 0;
+    std::string last_key;
+    absl::Status write_status;
+    const auto send = [&](const std::string& next_token) {
+      page.set_next_page_token(next_token);
+      const int rows = page.users_size();
+      if (!writer->Write(page)) {
+        write_status = absl::CancelledError("the client went away");
+        return false;
+      }
+      call.CountMessage(rows);
+      page.Clear();
+      page.set_organization_id(caller.org_id);
+      return true;
+    };
+    // A full page is sent only when the next user arrives, so its token is empty exactly when
+    // nothing follows.
+    RETURN_IF_ERROR(env_.store.StreamUserPermissions(
+        caller.org_id, request->user_id(), after,
+        [&](v1::UserPermissions&& user, const std::string& key) {
+          if (ClientGone(*ctx)) {
+            write_status = absl::CancelledError("the client cancelled the stream");
+            return false;
+          }
+          if (sent == max_items || page.users_size() == page_size) {
+            if (!send(env_.tokens.Encode(scope, {last_key}))) return false;
+            if (sent == max_items) return false;
+          }
+          *page.add_users() = std::move(user);
+          last_key = key;
+          ++sent;
+          return true;
+        }));
+    RETURN_IF_ERROR(write_status);
+    if (page.users_size() > 0 || page.org_owners_size() > 0 || sent == 0) send("");
+    return write_status;
+  });
+}
+
+grpc::Status PermissionServiceImpl::CheckPermission(grpc::ServerContext* ctx,
+                                                    const v1::CheckPermissionRequest* request,
+                                                    v1::CheckPermissionResponse* response) {
+  return Call(env_, "CheckPermission", *ctx).Run(Scope::kCheck, [&](Call& call) -> absl::Status {
+    RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
+    ASSIGN_OR_RETURN(const ResourceKey resource,
+                     ResourceFrom(request->resource(), call.caller().org_id, "resource"));
+    auto min_role = ParseRole(request->min_role(), resource.kind);
+    if (!min_role.ok()) return InvalidFields({{"min_role", std::string(min_role.status().message())}});
+    ASSIGN_OR_RETURN(const Role role,
+                     env_.store.EffectiveRole(call.caller().org_id, request->user_id(), resource));
+    response->set_allowed(Allows(role, *min_role));
+    response->set_effective_role(std::string(RoleName(role)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PermissionServiceImpl::ExplainPermission(grpc::ServerContext* ctx,
+                                                      const v1::ExplainPermissionRequest* request,
+                                                      v1::ExplainPermissionResponse* response) {
+  return Call(env_, "ExplainPermission", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+    RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
+    const std::string& org = call.caller().org_id;
+    ASSIGN_OR_RETURN(const ResourceKey resource, ResourceFrom(request->resource(), org, "resource"));
+    ASSIGN_OR_RETURN(const Role role, env_.store.EffectiveRole(org, request->user_id(), resource));
+    ASSIGN_OR_RETURN(auto contributions,
+                     env_.store.Contributions(org, request->user_id(), resource));
+    response->set_effective_role(std::string(RoleName(role)));
+    for (auto& c : contributions) *response->add_contributions() = std::move(c);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace rolecall

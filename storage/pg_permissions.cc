@@ -1,0 +1,212 @@
+// PgStore: effective permissions, resolved in PostgreSQL with set-based SQL.
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "core/status.h"
+#include "storage/pg_store.h"
+
+namespace rolecall {
+namespace {
+
+constexpr const char* kOrgOwners = "org_owners";
+constexpr const char* kEffectiveRole = "effective_role";
+constexpr const char* kContributions = "contributions";
+
+// The user's direct grants on the resource ($1 org, $2 user, $3 kind, $4 resource).
+#define DIRECT_GRANTS                                                                     \
+  "FROM user_grants WHERE org_id = $1 AND user_id = $2 AND resource_kind = $3::int AND " \
+  "resource_id = $4"
+// The grants on the resource of the groups the user is in.
+#define GROUP_GRANTS                                                                      \
+  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = " \
+  "m.group_id WHERE m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = $3::int AND " \
+  "gg.resource_id = $4"
+// GROUP_GRANTS with the group's name (as g).
+#define GROUP_GRANTS_NAMED                                                                   \
+  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = "    \
+  "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
+  "WHERE m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = $3::int AND "               \
+  "gg.resource_id = $4"
+// The groups that make the user an org owner, when the resource is not the organization.
+#define GROUP_OWNERSHIPS_NAMED                                                               \
+  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = "    \
+  "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
+  "WHERE $3::int <> 0 AND m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = 0 AND "    \
+  "gg.role = 3"
+// Whether the user is an org owner, directly or through a group.
+#define IS_ORG_OWNER                                                                           \
+  "(EXISTS (SELECT 1 FROM user_grants WHERE org_id = $1 AND user_id = $2 AND resource_kind = 0 " \
+  "AND role = 3) OR EXISTS (SELECT 1 FROM group_members m JOIN group_grants gg ON gg.org_id = " \
+  "m.org_id AND gg.group_id = m.group_id WHERE m.org_id = $1 AND m.user_id = $2 AND "          \
+  "gg.resource_kind = 0 AND gg.role = 3))"
+
+// Effective (user, cloud) and (user, project) roles of an organization, one row per pair, in
+// stream order: users by email, then clouds by name, the cloud's own row (no project) first,
+// then its projects by name. Direct and group grants are combined in one set and aggregated.
+// $1 org, $2 resume after this email key, $3 only this user ('' = all).
+constexpr const char* kPermissionsQuery = R"sql(
+WITH g AS (
+  SELECT ug.user_id, ug.resource_kind, ug.resource_id, ug.role
+    FROM user_grants ug
+   WHERE ug.org_id = $1 AND ug.resource_kind > 0 AND ($3 = '' OR ug.user_id = $3)
+  UNION ALL
+  SELECT m.user_id, gg.resource_kind, gg.resource_id, gg.role
+    FROM group_grants gg
+    JOIN group_members m ON m.org_id = gg.org_id AND m.group_id = gg.group_id
+   WHERE gg.org_id = $1 AND gg.resource_kind > 0 AND ($3 = '' OR m.user_id = $3)
+), e AS (
+  SELECT user_id, resource_kind, resource_id, max(role) AS role FROM g GROUP BY 1, 2, 3
+)
+SELECT u.email_key, u.user_id, u.email, u.is_service_account,
+       c.cloud_id, c.name, p.project_id, p.name, e.role
+  FROM e
+  JOIN users u ON u.org_id = $1 AND u.user_id = e.user_id
+  LEFT JOIN projects p ON e.resource_kind = 2 AND p.org_id = $1 AND p.project_id = e.resource_id
+  JOIN clouds c ON c.org_id = $1 AND c.cloud_id = coalesce(p.cloud_id, e.resource_id)
+ WHERE u.email_key > $2
+ ORDER BY u.email_key, c.name, c.cloud_id, p.name NULLS FIRST, p.project_id
+)sql";
+
+constexpr int kFetchRows = 2000;
+
+}  // namespace
+
+std::vector<PreparedStatement> PgStore::PermissionStatements() {
+  return {
+      {kOrgOwners,
+       "SELECT u.email, u.user_id FROM users u WHERE u.org_id = $1 AND u.user_id IN ("
+       "  SELECT user_id FROM user_grants WHERE org_id = $1 AND resource_kind = 0 AND role = 3"
+       "  UNION SELECT m.user_id FROM group_grants gg JOIN group_members m"
+       "    ON m.org_id = gg.org_id AND m.group_id = gg.group_id"
+       "    WHERE gg.org_id = $1 AND gg.resource_kind = 0 AND gg.role = 3) "
+       "ORDER BY u.email_key"},
+      {kEffectiveRole,
+       "SELECT EXISTS (SELECT 1 FROM users WHERE org_id = $1 AND user_id = $2), "
+       "CASE $3::int WHEN 0 THEN $4 = $1 "
+       "  WHEN 1 THEN EXISTS (SELECT 1 FROM clouds WHERE org_id = $1 AND cloud_id = $4) "
+       "  ELSE EXISTS (SELECT 1 FROM projects WHERE org_id = $1 AND project_id = $4) END, "
+       "coalesce(greatest((SELECT max(role) " DIRECT_GRANTS "), (SELECT max(gg.role) " GROUP_GRANTS
+       "), CASE WHEN " IS_ORG_OWNER " THEN 3 END, CASE WHEN $3::int = 0 THEN 2 END), 0)"},
+      {kContributions,
+       "SELECT source, role, group_id, group_name FROM ("
+       "  SELECT 1 AS source, role::int, ''::text AS group_id, ''::text AS group_name "
+       DIRECT_GRANTS
+       "  UNION ALL SELECT 2, gg.role, g.group_id, g.name " GROUP_GRANTS_NAMED
+       "  UNION ALL SELECT 3, 3, '', '' FROM user_grants WHERE $3::int <> 0 AND org_id = $1"
+       "    AND user_id = $2 AND resource_kind = 0 AND role = 3"
+       "  UNION ALL SELECT 3, 3, g.group_id, g.name " GROUP_OWNERSHIPS_NAMED
+       "  UNION ALL SELECT 4, 2, '', '' WHERE $3::int = 0"
+       ") x ORDER BY role DESC, source, group_name"},
+  };
+}
+
+absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const std::string& org_id) {
+  std::vector<v1::OrgOwner> out;
+  RETURN_IF_ERROR(pool_.Run("listing organization owners", [&](pqxx::connection& c) {
+    out.clear();
+    pqxx::read_transaction tx(c);
+    for (const auto& r : tx.exec_prepared(kOrgOwners, org_id)) {
+      v1::OrgOwner o;
+      o.set_user_email(r[0].as<std::string>());
+      o.set_user_id(r[1].as<std::string>());
+      out.push_back(std::move(o));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PgStore::StreamUserPermissions(
+    const std::string& org_id, const std::string& user_id, const std::string& after,
+    const std::function<bool(v1::UserPermissions&&, const std::string&)>& on_user) {
+  bool started = false;
+  return pool_.Run(
+      "resolving permissions",
+      [&](pqxx::connection& c) -> absl::Status {
+        // One statement, read incrementally through a cursor, inside one consistent snapshot.
+        pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
+            tx(c);
+        tx.exec_params(absl::StrCat("DECLARE perms NO SCROLL CURSOR FOR ", kPermissionsQuery),
+                       org_id, after, user_id);
+        v1::UserPermissions user;
+        std::string user_key;
+        const auto flush = [&]() {
+          started = true;
+          return on_user(std::move(user), user_key);
+        };
+        while (true) {
+          const pqxx::result rows = tx.exec(absl::StrCat("FETCH ", kFetchRows, " FROM perms"));
+          for (const auto& r : rows) {
+            const std::string id = r[1].as<std::string>();
+            if (id != user.user_id()) {
+              if (!user.user_id().empty() && !flush()) return absl::OkStatus();
+              user = v1::UserPermissions();
+              user.set_user_id(id);
+              user.set_user_email(r[2].as<std::string>());
+              user.set_is_service_account(r[3].as<bool>());
+              user_key = r[0].as<std::string>();
+            }
+            const std::string cloud_id = r[4].as<std::string>();
+            if (user.clouds_size() == 0 || user.clouds().rbegin()->cloud_id() != cloud_id) {
+              auto* cloud = user.add_clouds();
+              cloud->set_cloud_id(cloud_id);
+              cloud->set_cloud_name(r[5].as<std::string>());
+            }
+            auto* cloud = user.mutable_clouds(user.clouds_size() - 1);
+            const std::string role(RoleName(static_cast<Role>(r[8].as<int>())));
+            if (r[6].is_null()) {
+              cloud->set_role(role);
+            } else {
+              auto* project = cloud->add_projects();
+              project->set_project_id(r[6].as<std::string>());
+              project->set_project_name(r[7].as<std::string>());
+              project->set_role(role);
+            }
+          }
+          if (static_cast<int>(rows.size()) < kFetchRows) break;
+        }
+        if (!user.user_id().empty()) flush();
+        return absl::OkStatus();
+      },
+      /*retry=*/!started);
+}
+
+absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std::string& user_id,
+                                            const ResourceKey& resource) {
+  Role role = Role::kNone;
+  RETURN_IF_ERROR(pool_.Run("checking the permission", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    const auto r = tx.exec_prepared1(kEffectiveRole, org_id, user_id,
+                                     static_cast<int>(resource.kind), resource.id);
+    if (!r[0].as<bool>()) return absl::NotFoundError(absl::StrCat("user '", user_id, "' not found"));
+    if (!r[1].as<bool>()) {
+      return absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(resource.kind)), " '",
+                                              resource.id, "' not found"));
+    }
+    role = static_cast<Role>(r[2].as<int>());
+    return absl::OkStatus();
+  }));
+  return role;
+}
+
+absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(
+    const std::string& org_id, const std::string& user_id, const ResourceKey& resource) {
+  std::vector<v1::Contribution> out;
+  RETURN_IF_ERROR(pool_.Run("explaining the permission", [&](pqxx::connection& c) {
+    out.clear();
+    pqxx::read_transaction tx(c);
+    for (const auto& r : tx.exec_prepared(kContributions, org_id, user_id,
+                                          static_cast<int>(resource.kind), resource.id)) {
+      v1::Contribution contribution;
+      contribution.set_source(static_cast<v1::Contribution::Source>(r[0].as<int>()));
+      contribution.set_role(std::string(RoleName(static_cast<Role>(r[1].as<int>()))));
+      contribution.set_group_id(r[2].as<std::string>());
+      contribution.set_group_name(r[3].as<std::string>());
+      out.push_back(std::move(contribution));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace rolecall
