@@ -25,7 +25,13 @@ struct CommandEnv {
   void Fail(const std::string& message, int code = 1);
 };
 
-// `rolecall user …`: batch-create, list, get, list-permissions.
+// `rolecall user …`: batch-create, list, get, delete, list-permissions.
 void AddUserCommands(CLI::App& app, CommandEnv& env);
+// `rolecall user list-permissions` (added by AddUserCommands).
+void AddListPermissions(CLI::App& user, CommandEnv& env);
+// `rolecall permission check|explain`.
+void AddPermissionCommands(CLI::App& app, CommandEnv& env);
+// `rolecall cloud|project|user-group|org|service-account …`.
+void AddDirectoryCommands(CLI::App& app, CommandEnv& env);
 
 }  // namespace rolecall::cli

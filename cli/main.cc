@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   AddUserCommands(app, env);
+  AddDirectoryCommands(app, env);
+  AddPermissionCommands(app, env);
 
   try {
     app.parse(argc, argv);

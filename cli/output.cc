@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include <google/protobuf/util/json_util.h>
 #include <yaml-cpp/yaml.h>
 
 #include "absl/time/time.h"
@@ -124,6 +125,23 @@ nlohmann::ordered_json PermissionsJson(const std::vector<v1::ListUserPermissions
       u["user_id"] = user.user_id();
       doc["users"].push_back(std::move(u));
     }
+  }
+  return doc;
+}
+
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string text;
+  (void)google::protobuf::util::MessageToJsonString(message, &text, options);
+  return nlohmann::ordered_json::parse(text);
+}
+
+nlohmann::ordered_json MembershipsJson(const std::vector<v1::GroupMembership>& memberships) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  for (const auto& m : memberships) {
+    doc[m.group_name()] = nlohmann::ordered_json(
+        std::vector<std::string>(m.member_emails().begin(), m.member_emails().end()));
   }
   return doc;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "google/protobuf/timestamp.pb.h"
+#include "rolecall/v1/directory.pb.h"
 #include "rolecall/v1/permissions.pb.h"
 #include "rolecall/v1/users.pb.h"
 
@@ -45,6 +46,12 @@ std::string UserYaml(const v1::User& user);
 // Merges ListUserPermissions pages into the reference's document: organization_id, org_owners,
 // users (each: clouds [cloud_id, cloud_name, role, projects], user_email, user_id).
 nlohmann::ordered_json PermissionsJson(const std::vector<v1::ListUserPermissionsPage>& pages);
+
+// Any API message as JSON with the proto field names (e.g. `cloud_id`).
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& message);
+
+// `{group_name: [sorted member emails]}`, as the reference's `user-group membership list`.
+nlohmann::ordered_json MembershipsJson(const std::vector<v1::GroupMembership>& memberships);
 
 // JSON text with a 2-space indent, as the reference prints it.
 std::string Pretty(const nlohmann::ordered_json& json);

@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/users_file.h"
 #include "core/paging.h"
-#include "rolecall/v1/permissions.grpc.pb.h"
+#include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 
 namespace rolecall::cli {
@@ -170,6 +170,21 @@ void AddGet(CLI::App& user, CommandEnv& env) {
   });
 }
 
+void AddDelete(CLI::App& user, CommandEnv& env) {
+  auto* cmd = user.add_subcommand("delete", "Delete a user with its memberships and grants.");
+  static std::string user_id;
+  cmd->add_option("USER_ID", user_id, "User id (usr_…)")->required();
+  cmd->callback([&env] {
+    v1::DeleteUserRequest request;
+    request.set_user_id(user_id);
+    v1::DeleteResponse out;
+    auto stub = v1::DirectoryService::NewStub(Connect(env.connection));
+    const grpc::Status status = stub->DeleteUser(NewContext(env.connection).get(), request, &out);
+    if (!status.ok()) return env.Fail(status);
+    std::cout << "deleted user " << user_id << "\n";
+  });
+}
+
 }  // namespace
 
 void AddUserCommands(CLI::App& app, CommandEnv& env) {
@@ -178,6 +193,8 @@ void AddUserCommands(CLI::App& app, CommandEnv& env) {
   AddBatchCreate(*user, env);
   AddList(*user, env);
   AddGet(*user, env);
+  AddDelete(*user, env);
+  AddListPermissions(*user, env);
 }
 
 }  // namespace rolecall::cli
