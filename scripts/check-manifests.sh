@@ -17,7 +17,8 @@
 #
 # usage: scripts/check-manifests.sh [K8S_DIR]        (default: deploy/k8s)
 # Needs kubectl (with its built-in kustomize), node and npm; installs kubernetes-models under
-# .rolecall/tools/k8s on first use.
+# .rolecall/tools/k8s on first use. Overlays whose name starts with "prod" get the stricter
+# image rule and must not contain a Secret.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 k8s=${1:-$top/deploy/k8s}
@@ -31,10 +32,13 @@ for tool in kubectl node npm; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
 [ -d "$k8s/overlays" ] || die "no overlays directory in $k8s"
+# Pinned, so that every machine judges the same way. Its schemas follow Kubernetes 1.33: a field
+# newer than that reads as unknown until this version is raised.
+models=kubernetes-models@4.5.1
 if [ ! -d "$tools/node_modules/kubernetes-models" ]; then
   mkdir -p "$tools"
-  npm install --prefix "$tools" --silent --no-audit --no-fund kubernetes-models@4 >/dev/null ||
-    die "cannot install kubernetes-models@4 with npm"
+  npm install --prefix "$tools" --silent --no-audit --no-fund "$models" >/dev/null ||
+    die "cannot install $models with npm"
 fi
 
 work=$(mktemp -d /tmp/check-manifests-XXXXXX)
@@ -112,7 +116,7 @@ function watched(value, path, seen) {
   });
 }
 
-let typeErrors = new Set(); // objects the schema found wrong types in
+const typeErrors = new Set(); // objects the schema found wrong types in
 function checkSchema(obj) {
   let model;
   try {
@@ -136,7 +140,8 @@ function checkSchema(obj) {
     }
     for (const [place, errs] of byPlace) {
       const specific = errs.filter((x) => !["oneOf", "anyOf"].includes(x.keyword));
-      const messages = [...new Set((specific.length ? specific : errs).map((x) => x.message))];
+      const messages = [...new Set((specific.length ? specific : errs).map((x) =>
+        x.keyword === "enum" ? `must be one of ${x.params.allowedValues.join(", ")}` : x.message))];
       const where = pathString(place.split("/").slice(1)) || "(the object)";
       report(obj, `wrong type or value at ${where}: ${messages.join("; ")}`);
     }

@@ -1,0 +1,353 @@
+// Directory writes and permission answers end to end: the CLI and a C++ client against the real
+// server, on the demo organization and on fresh ones.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "rolecall/v1/directory.grpc.pb.h"
+#include "rolecall/v1/permissions.grpc.pb.h"
+#include "rolecall/v1/users.grpc.pb.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace rolecall {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::AuthedContext;
+using testing::TestDatabase;
+using testing::TestServer;
+
+// The reference's list-permissions output with the demo organization's values: its first
+// example plus the demo's second owner (owner@anyscale.com of the reference's `get` example).
+constexpr char kDemoPermissions[] = R"({
+  "organization_id": "org_p72",
+  "org_owners": [
+    {
+      "user_email": "admin1@p72.com",
+      "user_id": "usr_aaa"
+    },
+    {
+      "user_email": "owner@anyscale.com",
+      "user_id": "usr_owner"
+    }
+  ],
+  "users": [
+    {
+      "clouds": [
+        {
+          "cloud_id": "cld_111",
+          "cloud_name": "prod-cloud",
+          "role": "collaborator",
+          "projects": [
+            {
+              "project_id": "prj_111",
+              "project_name": "prod-project",
+              "role": "readonly"
+            }
+          ]
+        }
+      ],
+      "user_email": "alice@p72.com",
+      "user_id": "usr_abc"
+    }
+  ]
+}
+)";
+
+class PermissionE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase();
+    server_ = new TestServer(db_->url());
+    ASSERT_EQ(server_->Admin({"seed-demo"}).exit_code, 0);
+    demo_admin_ = server_->CreateKey("org_p72", "admin");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete db_;
+  }
+  static testing::CommandResult Cli(const std::vector<std::string>& args, const std::string& key) {
+    return server_->Cli(args, key);
+  }
+  // The "id" field of a JSON object printed by the CLI.
+  static std::string Field(const std::string& json, const std::string& name) {
+    const size_t at = json.find("\"" + name + "\": \"");
+    if (at == std::string::npos) return "";
+    const size_t start = at + name.size() + 5;
+    return json.substr(start, json.find('"', start) - start);
+  }
+
+  static TestDatabase* db_;
+  static TestServer* server_;
+  static std::string demo_admin_;
+};
+TestDatabase* PermissionE2E::db_ = nullptr;
+TestServer* PermissionE2E::server_ = nullptr;
+std::string PermissionE2E::demo_admin_;
+
+TEST_F(PermissionE2E, ReferenceListPermissionsExampleOnTheDemoOrganization) {
+  const auto all = Cli({"user", "list-permissions"}, demo_admin_);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, kDemoPermissions);
+  EXPECT_THAT(all.err, ::testing::MatchesRegex(
+                           "\\(rolecall \\+[0-9]+\\.[0-9]s\\) Listing users and their effective "
+                           "permissions\\.\\.\\.\n"));
+  // --user-id: the same user entry (the reference's second example drops alice's project,
+  // which contradicts its first; we print the consistent answer).
+  const auto one = Cli({"user", "list-permissions", "--user-id", "usr_abc"}, demo_admin_);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, kDemoPermissions);
+  const std::string file = "/tmp/rolecall-perms-" + std::to_string(getpid()) + ".json";
+  const auto to_file = Cli({"user", "list-permissions", "-o", file}, demo_admin_);
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_EQ(to_file.out, "");
+  EXPECT_EQ(testing::ReadAll(file), all.out);
+  const auto nobody = Cli({"user", "list-permissions", "--user-id", "usr_owner"}, demo_admin_);
+  EXPECT_THAT(nobody.out, HasSubstr("\"users\": []"));
+}
+
+TEST_F(PermissionE2E, CheckExitCodesAndExplainOnTheDemoOrganization) {
+  auto check = Cli({"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role",
+                    "readonly"},
+                   demo_admin_);
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out, "allowed (effective role: readonly)\n");
+  check = Cli({"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role",
+               "write"},
+              demo_admin_);
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(check.out, "denied (effective role: readonly)\n");
+  check = Cli({"permission", "check", "--user", "usr_owner", "--cloud", "cld_111", "--role",
+               "owner"},
+              demo_admin_);
+  EXPECT_EQ(check.exit_code, 0) << "org owners own every cloud";
+  check = Cli({"permission", "check", "--user", "usr_nobody", "--cloud", "cld_111", "--role",
+               "owner"},
+              demo_admin_);
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_THAT(check.err, HasSubstr("usr_nobody"));
+  check = Cli({"permission", "check", "--user", "usr_abc", "--cloud", "cld_111", "--role", "boss"},
+              demo_admin_);
+  EXPECT_EQ(check.exit_code, 2);
+
+  const auto explain =
+      Cli({"permission", "explain", "--user", "usr_abc", "--project", "prj_111"}, demo_admin_);
+  ASSERT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_EQ(explain.out, "effective role: readonly\n  readonly via group prod-readers (ug_readers)\n");
+}
+
+TEST_F(PermissionE2E, APlatformEngineerBuildsAnOrganizationWithTheCliAlone) {
+  const std::string org = testing::NewOrgId();
+  const std::string key = server_->CreateKey(org, "admin");
+  ASSERT_EQ(Cli({"user", "batch-create", "-f", "/dev/stdin"}, key).exit_code, 1);  // empty file
+  const auto created = server_->Cli(
+      {"user", "batch-create", "-f", "/dev/stdin"}, key,
+      "create_users:\n  - {name: Ann, email: ann@acme.io}\n  - {name: Bob, email: bob@acme.io}\n");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto cloud = Cli({"cloud", "create", "main"}, key);
+  ASSERT_EQ(cloud.exit_code, 0) << cloud.err;
+  const std::string cloud_id = Field(cloud.out, "cloud_id");
+  const auto project = Cli({"project", "create", "--cloud", "main", "web"}, key);
+  ASSERT_EQ(project.exit_code, 0) << project.err;
+  const std::string project_id = Field(project.out, "project_id");
+  ASSERT_EQ(Cli({"user-group", "create", "devs"}, key).exit_code, 0);
+  const auto added = Cli({"user-group", "add-members", "devs", "ann@acme.io", "BOB@acme.io"}, key);
+  EXPECT_EQ(added.out, "2 members added.\n");
+  EXPECT_EQ(Cli({"user-group", "add-members", "devs", "ann@acme.io"}, key).out,
+            "0 members added.\n");
+  EXPECT_EQ(Cli({"user-group", "membership", "list"}, key).out,
+            "{\n  \"devs\": [\n    \"ann@acme.io\",\n    \"bob@acme.io\"\n  ]\n}\n");
+  ASSERT_EQ(Cli({"project", "grant", project_id, "--group", "devs", "--role", "write"}, key)
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key)
+                .exit_code,
+            0);
+  // Granting again is not an error; revoking what is not granted is NOT_FOUND.
+  EXPECT_EQ(Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key)
+                .exit_code,
+            0);
+  const auto revoke =
+      Cli({"cloud", "revoke", "main", "--user", "bob@acme.io", "--role", "readonly"}, key);
+  EXPECT_NE(revoke.exit_code, 0);
+  EXPECT_THAT(revoke.err, HasSubstr("does not hold readonly"));
+  const auto grants = Cli({"project", "grants", project_id}, key);
+  EXPECT_THAT(grants.out, HasSubstr("devs"));
+  EXPECT_THAT(grants.out, HasSubstr("collaborator"));
+  ASSERT_EQ(Cli({"org", "grant", "--user", "bob@acme.io", "--role", "owner"}, key).exit_code, 0);
+
+  const auto perms = Cli({"user", "list-permissions"}, key);
+  ASSERT_EQ(perms.exit_code, 0) << perms.err;
+  EXPECT_THAT(perms.out, HasSubstr("\"user_email\": \"bob@acme.io\""));  // an owner
+  EXPECT_THAT(perms.out, HasSubstr("\"cloud_name\": \"main\",\n          \"role\": \"readonly\""));
+  EXPECT_THAT(perms.out, HasSubstr("\"project_name\": \"web\",\n              \"role\": "
+                                   "\"collaborator\""));
+  // Deleting the cloud removes its project and every grant on them.
+  ASSERT_EQ(Cli({"cloud", "delete", cloud_id}, key).exit_code, 0);
+  EXPECT_THAT(Cli({"user", "list-permissions"}, key).out, HasSubstr("\"users\": []"));
+  EXPECT_EQ(db_->Scalar("SELECT count(*) FROM user_grants WHERE org_id = '" + org +
+                        "' AND resource_kind > 0"),
+            "0");
+  EXPECT_EQ(db_->Scalar("SELECT count(*) FROM group_grants WHERE org_id = '" + org + "'"), "0");
+  const auto deleted_group = Cli({"user-group", "delete", "devs"}, key);
+  EXPECT_EQ(deleted_group.exit_code, 0) << deleted_group.err;
+  EXPECT_EQ(db_->Scalar("SELECT count(*) FROM group_members WHERE org_id = '" + org + "'"), "0");
+}
+
+TEST_F(PermissionE2E, DuplicatesAndBadInputGetClearErrors) {
+  const std::string key = server_->CreateKey(testing::NewOrgId(), "admin");
+  ASSERT_EQ(Cli({"cloud", "create", "c1"}, key).exit_code, 0);
+  const auto dup = Cli({"cloud", "create", "c1"}, key);
+  EXPECT_NE(dup.exit_code, 0);
+  EXPECT_THAT(dup.err, HasSubstr("a cloud named 'c1' already exists"));
+  const auto bad_name = Cli({"user-group", "create", "tab\there"}, key);
+  EXPECT_NE(bad_name.exit_code, 0);
+  EXPECT_THAT(bad_name.err, HasSubstr("name: name contains a control character"));
+  const auto bad_role = Cli({"org", "grant", "--user", "x@y.io", "--role", "readonly"}, key);
+  EXPECT_NE(bad_role.exit_code, 0);
+  EXPECT_THAT(bad_role.err, HasSubstr("role: unknown organization role 'readonly'"));
+  const auto unknown_user = Cli({"user-group", "create", "g"}, key);
+  ASSERT_EQ(unknown_user.exit_code, 0);
+  const auto add = Cli({"user-group", "add-members", "g", "ghost@y.io", "usr_ghost"}, key);
+  EXPECT_NE(add.exit_code, 0);
+  EXPECT_THAT(add.err, HasSubstr("no such users: ghost@y.io, usr_ghost"));
+  const auto sa = Cli({"service-account", "create", "Deploy Bot"}, key);
+  ASSERT_EQ(sa.exit_code, 0) << sa.err;
+  EXPECT_THAT(sa.out, HasSubstr("\"is_service_account\": true"));
+  EXPECT_THAT(sa.out, HasSubstr("deploy-bot@org-"));
+  EXPECT_NE(Cli({"service-account", "create", "Deploy Bot"}, key).exit_code, 0);
+}
+
+TEST_F(PermissionE2E, OrganizationsWithTheSameNamesNeverSeeEachOther) {
+  // Two organizations built identically.
+  std::vector<std::string> keys, clouds, users;
+  for (int i = 0; i < 2; ++i) {
+    const std::string key = server_->CreateKey(testing::NewOrgId(), "admin");
+    keys.push_back(key);
+    ASSERT_EQ(server_->Cli({"user", "batch-create", "-f", "/dev/stdin"}, key,
+                           "create_users:\n  - {name: Same, email: same@acme.io}\n")
+                  .exit_code,
+              0);
+    clouds.push_back(Field(Cli({"cloud", "create", "shared-name"}, key).out, "cloud_id"));
+    ASSERT_EQ(Cli({"user-group", "create", "shared-group"}, key).exit_code, 0);
+    ASSERT_EQ(Cli({"user-group", "add-members", "shared-group", "same@acme.io"}, key).exit_code, 0);
+    ASSERT_EQ(Cli({"cloud", "grant", "shared-name", "--group", "shared-group", "--role", "owner"},
+                  key)
+                  .exit_code,
+              0);
+    users.push_back(Field(Cli({"user", "get", "--email", "same@acme.io", "--json"}, key).out,
+                          "user_id"));
+  }
+  ASSERT_NE(clouds[0], clouds[1]);
+  // Org 0's key with org 1's ids: exactly like ids that do not exist.
+  const auto check = Cli({"permission", "check", "--user", users[1], "--cloud", clouds[0],
+                          "--role", "readonly"},
+                         keys[0]);
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_THAT(check.err, HasSubstr("user '" + users[1] + "' not found"));
+  const auto other_cloud = Cli({"permission", "check", "--user", users[0], "--cloud", clouds[1],
+                                "--role", "readonly"},
+                               keys[0]);
+  EXPECT_EQ(other_cloud.exit_code, 2);
+  EXPECT_THAT(other_cloud.err, HasSubstr("cloud '" + clouds[1] + "' not found"));
+  EXPECT_NE(Cli({"cloud", "delete", clouds[1]}, keys[0]).exit_code, 0);
+  EXPECT_NE(Cli({"cloud", "grant", clouds[1], "--user", users[0], "--role", "owner"}, keys[0])
+                .exit_code,
+            0);
+  EXPECT_NE(Cli({"user", "delete", users[1]}, keys[0]).exit_code, 0);
+  const auto perms = Cli({"user", "list-permissions"}, keys[0]);
+  EXPECT_THAT(perms.out, HasSubstr(clouds[0]));
+  EXPECT_THAT(perms.out, Not(HasSubstr(clouds[1])));
+  EXPECT_THAT(perms.out, Not(HasSubstr(users[1])));
+  EXPECT_THAT(Cli({"cloud", "list"}, keys[0]).out, Not(HasSubstr(clouds[1])));
+  // Org 1 is untouched.
+  EXPECT_EQ(Cli({"permission", "check", "--user", users[1], "--cloud", clouds[1], "--role",
+                 "owner"},
+                keys[1])
+                .exit_code,
+            0);
+}
+
+TEST_F(PermissionE2E, OrgWideListingsNeedAdminButUsersMayListTheirOwn) {
+  const std::string read_key = server_->CreateKey("org_p72", "read");
+  const std::string alice_key = server_->CreateKey("org_p72", "read", "usr_abc");
+  const std::string owner_key = server_->CreateKey("org_p72", "check", "usr_owner");
+  auto stub = v1::PermissionService::NewStub(server_->Channel());
+  const auto list = [&](const std::string& key, const std::string& user_id) {
+    v1::ListUserPermissionsRequest request;
+    request.set_user_id(user_id);
+    auto ctx = AuthedContext(key);
+    auto reader = stub->ListUserPermissions(ctx.get(), request);
+    v1::ListUserPermissionsPage page;
+    while (reader->Read(&page)) {
+    }
+    return reader->Finish().error_code();
+  };
+  EXPECT_EQ(list(read_key, ""), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(read_key, "usr_abc"), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(alice_key, "usr_abc"), grpc::StatusCode::OK);
+  EXPECT_EQ(list(alice_key, ""), grpc::StatusCode::PERMISSION_DENIED);
+  // A key acting for an organization owner may do what an admin key may.
+  EXPECT_EQ(list(owner_key, ""), grpc::StatusCode::OK);
+  // Check keys answer checks only.
+  const std::string check_key = server_->CreateKey("org_p72", "check");
+  EXPECT_EQ(Cli({"permission", "check", "--user", "usr_abc", "--org", "--role", "collaborator"},
+                check_key)
+                .exit_code,
+            0);
+  EXPECT_EQ(Cli({"permission", "explain", "--user", "usr_abc", "--org"}, check_key).exit_code, 1);
+  EXPECT_EQ(Cli({"cloud", "create", "nope"}, read_key).exit_code, 1);
+}
+
+TEST_F(PermissionE2E, PermissionListingPagesResumeFromTheirTokens) {
+  const std::string org = testing::NewOrgId();
+  const std::string key = server_->CreateKey(org, "admin");
+  std::string yaml = "create_users:\n";
+  for (int i = 0; i < 12; ++i) {
+    yaml += "  - {name: U, email: u" + std::to_string(10 + i) + "@acme.io}\n";
+  }
+  ASSERT_EQ(server_->Cli({"user", "batch-create", "-f", "/dev/stdin"}, key, yaml).exit_code, 0);
+  ASSERT_EQ(Cli({"cloud", "create", "c"}, key).exit_code, 0);
+  ASSERT_EQ(Cli({"user-group", "create", "all"}, key).exit_code, 0);
+  std::vector<std::string> add = {"user-group", "add-members", "all"};
+  for (int i = 0; i < 12; ++i) add.push_back("u" + std::to_string(10 + i) + "@acme.io");
+  ASSERT_EQ(Cli(add, key).exit_code, 0);
+  ASSERT_EQ(Cli({"cloud", "grant", "c", "--group", "all", "--role", "readonly"}, key).exit_code, 0);
+
+  auto stub = v1::PermissionService::NewStub(server_->Channel());
+  const auto read = [&](const v1::ListUserPermissionsRequest& request, grpc::Status* status) {
+    auto ctx = AuthedContext(key);
+    auto reader = stub->ListUserPermissions(ctx.get(), request);
+    std::vector<v1::ListUserPermissionsPage> pages;
+    v1::ListUserPermissionsPage page;
+    while (reader->Read(&page)) pages.push_back(page);
+    *status = reader->Finish();
+    return pages;
+  };
+  v1::ListUserPermissionsRequest request;
+  request.set_page_size(5);
+  request.set_max_items(7);
+  grpc::Status status;
+  auto first = read(request, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].users_size(), 5);
+  EXPECT_EQ(first[1].users_size(), 2);
+  ASSERT_FALSE(first[1].next_page_token().empty());
+  request.set_max_items(0);
+  request.set_page_token(first[1].next_page_token());
+  auto rest = read(request, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].users_size(), 5);
+  EXPECT_EQ(rest[0].users(0).user_email(), "u17@acme.io");
+  EXPECT_TRUE(rest[0].next_page_token().empty());
+  EXPECT_EQ(rest[0].org_owners_size(), 0);
+  request.set_user_id("usr_other");  // a token is bound to its filters
+  read(request, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace rolecall
