@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test bench image-test check-manifests clean
 
 all: build
 
@@ -18,6 +18,19 @@ run: build
 
 test: build
 	BUILD_DIR=$(abspath $(BUILD_DIR)) scripts/test.sh
+
+# Builds the container image and runs it against a throw-away PostgreSQL (Docker daemon started
+# by the script; about 7 minutes on 2 cores). Run by .ci/run after `make test`.
+image-test:
+	scripts/image-test.sh
+
+# Renders every Kubernetes overlay and validates it offline (also part of `make test`).
+check-manifests:
+	scripts/check-manifests.sh
+
+# Benchmarks against the raw-SQL limit (see bench/README.md); not part of `make test`.
+bench: build
+	bench/run.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -130,6 +130,7 @@ fi
 say "building $IMAGE from deploy/Dockerfile (JOBS=$JOBS; log: $logs/build.log)"
 build_start=$SECONDS
 docker build --network host --build-arg BASE_IMAGE="$BASE_IMAGE" --build-arg JOBS="$JOBS" \
+  --build-arg GIT_SHA="$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   -f "$top/deploy/Dockerfile" -t "$IMAGE" "$top" >"$logs/build.log" 2>&1 ||
   { tail -n 30 "$logs/build.log" >&2; fail "docker build failed"; }
 say "built $IMAGE in $((SECONDS - build_start)) s, $(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
