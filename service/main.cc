@@ -105,6 +105,14 @@ int main(int argc, char** argv) {
       ->envname("ROLECALL_HASH_THREADS");
   serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
       ->envname("ROLECALL_MAX_MESSAGE_BYTES");
+  serve->add_option("--stream-idle-timeout-seconds", o.stream_idle_timeout_seconds,
+                    "End a stream whose client has not read for this long")
+      ->envname("ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS");
+  serve->add_option("--keepalive-seconds", o.keepalive_seconds, "gRPC keepalive ping interval")
+      ->envname("ROLECALL_KEEPALIVE_SECONDS");
+  serve->add_option("--max-connection-age-seconds", o.max_connection_age_seconds,
+                    "Close client connections after this long (rebalancing); 0 = never")
+      ->envname("ROLECALL_MAX_CONNECTION_AGE_SECONDS");
   serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")->envname("ROLECALL_TLS_CERT");
   serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")->envname("ROLECALL_TLS_KEY");
   serve->add_option("--tls-client-ca", o.tls_client_ca, "Require client certificates signed by this CA")

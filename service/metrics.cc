@@ -41,7 +41,30 @@ Metrics::Metrics()
                 .Help("PostgreSQL connections of the pool: open, and of those in use.")
                 .Register(*registry_)),
       pool_open_(pool_.Add({{"state", "open"}})),
-      pool_in_use_(pool_.Add({{"state", "in_use"}})) {
+      pool_in_use_(pool_.Add({{"state", "in_use"}})),
+      pool_max_(prometheus::BuildGauge()
+                    .Name("rolecall_db_pool_max_connections")
+                    .Help("The pool's bound (--pool-size).")
+                    .Register(*registry_)
+                    .Add({})),
+      pool_waits_(prometheus::BuildCounter()
+                      .Name("rolecall_db_pool_waits_total")
+                      .Help("Connection requests that found no free connection and waited.")
+                      .Register(*registry_)
+                      .Add({})),
+      pool_wait_seconds_(prometheus::BuildHistogram()
+                             .Name("rolecall_db_pool_wait_seconds")
+                             .Help("Time to get a connection from the pool.")
+                             .Register(*registry_)
+                             .Add({}, LatencyBuckets())),
+      query_seconds_(prometheus::BuildHistogram()
+                         .Name("rolecall_db_query_duration_seconds")
+                         .Help("Database work per storage operation (pool wait included).")
+                         .Register(*registry_)),
+      db_errors_(prometheus::BuildCounter()
+                     .Name("rolecall_db_errors_total")
+                     .Help("Failed storage operations by kind (gRPC code of the failure).")
+                     .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("rolecall_build_info")
       .Help("Build of this server; the value is always 1.")
@@ -76,9 +99,31 @@ prometheus::Gauge& Metrics::InFlight(const std::string& method) {
 
 void Metrics::SetHealth(bool serving) { health_.Set(serving ? 1 : 0); }
 
-void Metrics::SetPool(int open, int in_use) {
+void Metrics::SetPoolSize(int size) { pool_max_.Set(size); }
+
+void Metrics::OnAcquire(double wait_seconds, bool waited) {
+  if (waited) pool_waits_.Increment();
+  pool_wait_seconds_.Observe(wait_seconds);
+}
+
+void Metrics::OnUsage(int open, int in_use) {
   pool_open_.Set(open);
   pool_in_use_.Set(in_use);
+}
+
+void Metrics::OnQuery(const std::string& what, double seconds, const absl::Status& status) {
+  query_seconds_.Add({{"operation", what}}, LatencyBuckets()).Observe(seconds);
+  // Answers like NOT_FOUND or ALREADY_EXISTS are results, not database errors.
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+      return;
+    default:
+      db_errors_.Add({{"kind", absl::StatusCodeToString(status.code())}}).Increment();
+  }
 }
 
 }  // namespace rolecall

@@ -10,11 +10,13 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "storage/pg_pool.h"
+
 namespace rolecall {
 
 // The server's Prometheus metrics. Labels are bounded: method names, status code names and pool
 // states only (never ids or emails).
-class Metrics final {
+class Metrics final : public PoolObserver {
  public:
   Metrics();
 
@@ -28,7 +30,12 @@ class Metrics final {
   prometheus::Gauge& InFlight(const std::string& method);
 
   void SetHealth(bool serving);
-  void SetPool(int open, int in_use);
+  void SetPoolSize(int size);
+
+  // PoolObserver: connections, waits, query latency by operation, errors by kind.
+  void OnAcquire(double wait_seconds, bool waited) override;
+  void OnUsage(int open, int in_use) override;
+  void OnQuery(const std::string& what, double seconds, const absl::Status& status) override;
 
   prometheus::Registry& registry() { return *registry_; }
 
@@ -43,6 +50,11 @@ class Metrics final {
   prometheus::Family<prometheus::Gauge>& pool_;
   prometheus::Gauge& pool_open_;
   prometheus::Gauge& pool_in_use_;
+  prometheus::Gauge& pool_max_;
+  prometheus::Counter& pool_waits_;
+  prometheus::Histogram& pool_wait_seconds_;
+  prometheus::Family<prometheus::Histogram>& query_seconds_;
+  prometheus::Family<prometheus::Counter>& db_errors_;
 };
 
 }  // namespace rolecall

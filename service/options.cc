@@ -49,6 +49,9 @@ std::vector<std::string> ValidateOptions(const ServerOptions& o) {
   range("shutdown-grace-seconds", o.shutdown_grace_seconds, 0, 3600);
   range("hash-threads", o.hash_threads, 0, 256);
   range("max-message-bytes", o.max_message_bytes, 1024, 64 * 1024 * 1024);
+  range("stream-idle-timeout-seconds", o.stream_idle_timeout_seconds, 1, 3600);
+  range("keepalive-seconds", o.keepalive_seconds, 1, 7200);
+  range("max-connection-age-seconds", o.max_connection_age_seconds, 0, 30 * 24 * 3600);
   if (o.tls_cert.empty() && !o.plaintext) {
     problems.push_back(
         "no TLS: give --tls-cert and --tls-key, or pass --plaintext (ROLECALL_PLAINTEXT=true) to "

@@ -17,6 +17,9 @@ struct ServerOptions {
   int shutdown_grace_seconds = 20;        // ROLECALL_SHUTDOWN_GRACE_SECONDS
   int hash_threads = 0;                   // ROLECALL_HASH_THREADS; 0 = one per core
   int max_message_bytes = 4 * 1024 * 1024;  // ROLECALL_MAX_MESSAGE_BYTES
+  int stream_idle_timeout_seconds = 30;   // ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS
+  int keepalive_seconds = 60;             // ROLECALL_KEEPALIVE_SECONDS
+  int max_connection_age_seconds = 300;   // ROLECALL_MAX_CONNECTION_AGE_SECONDS; 0 = unlimited
   std::string tls_cert;                   // ROLECALL_TLS_CERT (PEM file)
   std::string tls_key;                    // ROLECALL_TLS_KEY (PEM file)
   std::string tls_client_ca;              // ROLECALL_TLS_CLIENT_CA: require client certs

@@ -50,8 +50,7 @@ absl::Status StreamPages(
     const int count = static_cast<int>(page.items.size());
     for (auto& item : page.items) add(out, std::move(item));
     if (page.more) out.set_next_page_token(call.env().tokens.Encode(scope, page.last_key));
-    if (!writer->Write(out)) return absl::CancelledError("the client went away");
-    call.CountMessage(count);
+    if (!call.Write(writer, out, count)) return absl::CancelledError("the client went away");
     if (!page.more || remaining <= 0) return absl::OkStatus();
     after = std::move(page.last_key);
   }

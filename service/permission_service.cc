@@ -40,12 +40,10 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
     absl::Status write_status;
     const auto send = [&](const std::string& next_token) {
       page.set_next_page_token(next_token);
-      const int rows = page.users_size();
-      if (!writer->Write(page)) {
+      if (!call.Write(writer, page, page.users_size())) {
         write_status = absl::CancelledError("the client went away");
         return false;
       }
-      call.CountMessage(rows);
       page.Clear();
       page.set_organization_id(caller.org_id);
       return true;

@@ -1,6 +1,7 @@
 #include "service/rpc.h"
 
 #include "service/grpc_status.h"
+#include "storage/pg_pool.h"
 
 namespace rolecall {
 
@@ -22,6 +23,12 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
     status = caller.status();
   }
   if (status.ok()) {
+    // The caller's deadline bounds the database work (an infinite deadline is none).
+    std::optional<std::chrono::system_clock::time_point> deadline;
+    if (ctx_.deadline() < std::chrono::system_clock::now() + std::chrono::hours(24 * 365)) {
+      deadline = ctx_.deadline();
+    }
+    ScopedDeadline scoped(deadline);
     try {
       status = handler(*this);
     } catch (const std::exception& e) {

@@ -5,17 +5,20 @@
 #include <string>
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include "absl/status/status.h"
 #include "core/page_token.h"
 #include "service/auth.h"
 #include "service/log.h"
 #include "service/metrics.h"
+#include "service/stream_watchdog.h"
 #include "storage/store.h"
 
 namespace rolecall {
 
 class PasswordHasher;
+class StreamWatchdog;
 
 // What every RPC handler shares: storage, authentication, tokens, metrics and logs.
 struct ServiceEnv {
@@ -25,6 +28,7 @@ struct ServiceEnv {
   Logger& log;
   const PageTokenCodec& tokens;
   PasswordHasher& hasher;
+  StreamWatchdog& streams;
 };
 
 // One RPC in flight: the authenticated caller and the counters the handler feeds.
@@ -37,14 +41,22 @@ class Call final {
   grpc::ServerContext& context() { return ctx_; }
   ServiceEnv& env() { return env_; }
 
-  // Counts one message sent on a server stream.
-  void CountMessage(int rows);
+  // Sends one message of a server stream carrying `rows` items, under the idle-stream watchdog;
+  // false when the client went away (the handler should stop).
+  template <typename Message>
+  bool Write(grpc::ServerWriter<Message>* writer, const Message& message, int rows) {
+    if (!env_.streams.Write(ctx_, writer, message)) return false;
+    CountMessage(rows);
+    return true;
+  }
 
   // Authenticates (needing `scope`), runs `handler`, and records the outcome: metrics by method
   // and code, one structured log line, and the mapping to a gRPC status.
   grpc::Status Run(Scope scope, const std::function<absl::Status(Call&)>& handler);
 
  private:
+  void CountMessage(int rows);
+
   ServiceEnv& env_;
   const std::string method_;
   grpc::ServerContext& ctx_;

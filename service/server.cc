@@ -70,13 +70,17 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
   std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
   s->store_ = std::make_unique<PgStore>(
       PoolOptions{options.database_url, options.pool_size,
-                  std::chrono::milliseconds(options.pool_timeout_ms)});
+                  std::chrono::milliseconds(options.pool_timeout_ms)},
+      &s->metrics_);
+  s->metrics_.SetPoolSize(options.pool_size);
   ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
   s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
   s->auth_ = std::make_unique<Authenticator>(*s->store_);
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
-  s->env_ = std::make_unique<ServiceEnv>(
-      ServiceEnv{*s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_});
+  s->streams_ = std::make_unique<StreamWatchdog>(
+      std::chrono::seconds(options.stream_idle_timeout_seconds));
+  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{*s->store_, *s->auth_, s->metrics_, log,
+                                                    *s->tokens_, *s->hasher_, *s->streams_});
   s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
   s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
   s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
@@ -98,6 +102,18 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
   builder.AddListeningPort(options.listen, Credentials(options), &s->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  // Keepalive finds dead peers; a bounded connection age makes clients reconnect now and then,
+  // so connections rebalance across replicas behind an L4 load balancer.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, options.keepalive_seconds * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (options.max_connection_age_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               options.max_connection_age_seconds * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               options.shutdown_grace_seconds * 1000);
+  }
   builder.RegisterService(s->users_.get());
   builder.RegisterService(s->permissions_.get());
   builder.RegisterService(s->directory_.get());
@@ -128,8 +144,6 @@ void RolecallServer::SetServing(bool serving) {
     server_->GetHealthCheckService()->SetServingStatus(name, serving);
   }
   metrics_.SetHealth(serving);
-  const auto [open, in_use] = store_->pool().Usage();
-  metrics_.SetPool(open, in_use);
   log_.Log(serving ? LogLevel::kInfo : LogLevel::kWarn, "health",
            {{"status", serving ? "SERVING" : "NOT_SERVING"}});
 }

@@ -13,6 +13,7 @@
 #include "service/options.h"
 #include "service/password_hasher.h"
 #include "service/rpc.h"
+#include "service/stream_watchdog.h"
 #include "storage/pg_store.h"
 
 namespace rolecall {
@@ -50,6 +51,7 @@ class RolecallServer final {
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<PageTokenCodec> tokens_;
   std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<StreamWatchdog> streams_;
   std::unique_ptr<ServiceEnv> env_;
   std::unique_ptr<UserServiceImpl> users_;
   std::unique_ptr<PermissionServiceImpl> permissions_;

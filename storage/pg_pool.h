@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,13 +28,42 @@ struct PreparedStatement {
   std::string sql;
 };
 
+// Receives the pool's measurements (the server feeds them to its metrics).
+class PoolObserver {
+ public:
+  virtual ~PoolObserver() = default;
+  // A connection was handed out after `wait_seconds`; `waited` when none was free at first.
+  virtual void OnAcquire(double wait_seconds, bool waited) = 0;
+  // Connections open, and of those in use, after any change.
+  virtual void OnUsage(int open, int in_use) = 0;
+  // One Run() finished: what it did (a constant description), how long, and how.
+  virtual void OnQuery(const std::string& what, double seconds, const absl::Status& status) = 0;
+};
+
+// The deadline of the call this thread is serving, for as long as the object lives. Database work
+// under it runs with a statement timeout of the time remaining, so a caller's deadline bounds the
+// work it causes.
+class ScopedDeadline final {
+ public:
+  explicit ScopedDeadline(std::optional<std::chrono::system_clock::time_point> deadline);
+  ~ScopedDeadline();
+  ScopedDeadline(const ScopedDeadline&) = delete;
+  ScopedDeadline& operator=(const ScopedDeadline&) = delete;
+
+  static std::optional<std::chrono::system_clock::time_point> Current();
+
+ private:
+  std::optional<std::chrono::system_clock::time_point> previous_;
+};
+
 // A bounded pool of PostgreSQL connections. Connections are opened lazily, at most `size` at a
 // time; a connection that fails is dropped (with every idle one, since a failure usually means the
 // server restarted) and replaced on demand, so the pool recovers from a database restart without
 // a process restart.
 class PgPool final {
  public:
-  PgPool(PoolOptions options, std::vector<PreparedStatement> statements);
+  PgPool(PoolOptions options, std::vector<PreparedStatement> statements,
+         PoolObserver* observer = nullptr);
   ~PgPool();
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
@@ -41,23 +71,35 @@ class PgPool final {
   // Runs `fn` on a pooled connection. libpqxx exceptions become statuses (see pg_errors.h).
   // When the connection turns out broken and `retry` is set, `fn` runs once more on a fresh
   // connection: `fn` must then be a whole transaction, safe to run again (not a stream that has
-  // already sent rows). `what` names the operation in error messages.
+  // already sent rows). `what` names the operation in error messages and metrics; it must be a
+  // constant. Under a ScopedDeadline, statements time out when the deadline passes
+  // (DEADLINE_EXCEEDED).
   absl::Status Run(const std::string& what,
                    const std::function<absl::Status(pqxx::connection&)>& fn, bool retry = true);
 
   // Connections open now, and of those, in use.
   std::pair<int, int> Usage() const;
+  int size() const { return options_.size; }
 
  private:
-  absl::Status Acquire(std::unique_ptr<pqxx::connection>* out);
-  void Release(std::unique_ptr<pqxx::connection> conn, bool broken);
+  struct Connection {
+    std::unique_ptr<pqxx::connection> conn;
+    int statement_timeout_ms = 0;  // what the session has now; 0 = none
+  };
+
+  absl::Status Acquire(Connection* out);
+  void Release(Connection conn, bool broken);
+  absl::Status RunOnce(const std::string& what,
+                       const std::function<absl::Status(pqxx::connection&)>& fn, bool* broken);
+  void ReportUsage();
 
   const PoolOptions options_;
   const std::vector<PreparedStatement> statements_;
+  PoolObserver* const observer_;
   mutable std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
-  int open_ = 0;                                         // guarded by mu_
+  std::vector<Connection> idle_;  // guarded by mu_
+  int open_ = 0;                  // guarded by mu_
 };
 
 }  // namespace rolecall

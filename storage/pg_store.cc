@@ -131,7 +131,8 @@ std::vector<PreparedStatement> PgStore::Statements() {
   return all;
 }
 
-PgStore::PgStore(PoolOptions options) : pool_(std::move(options), Statements()) {}
+PgStore::PgStore(PoolOptions options, PoolObserver* observer)
+    : pool_(std::move(options), Statements(), observer) {}
 
 absl::Status PgStore::CreateOrg(const std::string& org_id, const std::string& name) {
   return pool_.Run("creating the organization", [&](pqxx::connection& c) {

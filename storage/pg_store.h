@@ -10,7 +10,7 @@ namespace rolecall {
 // The PostgreSQL implementation of Store (libpqxx, prepared statements, pooled connections).
 class PgStore final : public Store {
  public:
-  explicit PgStore(PoolOptions options);
+  explicit PgStore(PoolOptions options, PoolObserver* observer = nullptr);
 
   // The statements every pooled connection prepares.
   static std::vector<PreparedStatement> Statements();

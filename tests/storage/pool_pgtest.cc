@@ -62,6 +62,30 @@ TEST(PoolPg, ReconnectsAfterTheDatabaseRestarts) {
   EXPECT_TRUE(SelectOne(pool).ok());
 }
 
+TEST(PoolPg, TheCallersDeadlineBecomesAStatementTimeout) {
+  testing::TestDatabase db(false);
+  PgPool pool(PoolOptions{db.url(), 1, 1s}, {});
+  const auto sleep = [&](const char* seconds) {
+    return pool.Run("sleep", [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      tx.exec(std::string("SELECT pg_sleep(") + seconds + ")");
+      return absl::OkStatus();
+    });
+  };
+  {
+    ScopedDeadline deadline(std::chrono::system_clock::now() + 200ms);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(sleep("5").code(), absl::StatusCode::kDeadlineExceeded);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  }
+  {
+    ScopedDeadline passed(std::chrono::system_clock::now() - 1ms);
+    EXPECT_EQ(sleep("0").code(), absl::StatusCode::kDeadlineExceeded);
+  }
+  // Without a deadline the same (reused) connection has no timeout any more.
+  EXPECT_TRUE(sleep("0.3").ok());
+}
+
 TEST(PoolPg, ErrorsBecomeStatusesWithTheRightCode) {
   testing::TestDatabase db;
   PgPool pool(PoolOptions{db.url(), 2, 1s}, {});
