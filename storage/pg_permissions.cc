@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 #include "storage/pg_store.h"
+#include "storage/queries.h"
 
 namespace rolecall {
 namespace {
@@ -16,12 +17,7 @@ constexpr const char* kContributions = "contributions";
 #define DIRECT_GRANTS                                                                     \
   "FROM user_grants WHERE org_id = $1 AND user_id = $2 AND resource_kind = $3::int AND " \
   "resource_id = $4"
-// The grants on the resource of the groups the user is in.
-#define GROUP_GRANTS                                                                      \
-  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = " \
-  "m.group_id WHERE m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = $3::int AND " \
-  "gg.resource_id = $4"
-// GROUP_GRANTS with the group's name (as g).
+// The grants on the resource of the groups the user is in, with the group's name (as g).
 #define GROUP_GRANTS_NAMED                                                                   \
   "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = "    \
   "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
@@ -33,40 +29,6 @@ constexpr const char* kContributions = "contributions";
   "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
   "WHERE $3::int <> 0 AND m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = 0 AND "    \
   "gg.role = 3"
-// Whether the user is an org owner, directly or through a group.
-#define IS_ORG_OWNER                                                                           \
-  "(EXISTS (SELECT 1 FROM user_grants WHERE org_id = $1 AND user_id = $2 AND resource_kind = 0 " \
-  "AND role = 3) OR EXISTS (SELECT 1 FROM group_members m JOIN group_grants gg ON gg.org_id = " \
-  "m.org_id AND gg.group_id = m.group_id WHERE m.org_id = $1 AND m.user_id = $2 AND "          \
-  "gg.resource_kind = 0 AND gg.role = 3))"
-
-// Effective (user, cloud) and (user, project) roles of an organization, one row per pair, in
-// stream order: users by email, then clouds by name, the cloud's own row (no project) first,
-// then its projects by name. Direct and group grants are combined in one set and aggregated.
-// $1 org, $2 resume after this email key, $3 only this user ('' = all).
-constexpr const char* kPermissionsQuery = R"sql(
-WITH g AS (
-  SELECT ug.user_id, ug.resource_kind, ug.resource_id, ug.role
-    FROM user_grants ug
-   WHERE ug.org_id = $1 AND ug.resource_kind > 0 AND ($3 = '' OR ug.user_id = $3)
-  UNION ALL
-  SELECT m.user_id, gg.resource_kind, gg.resource_id, gg.role
-    FROM group_grants gg
-    JOIN group_members m ON m.org_id = gg.org_id AND m.group_id = gg.group_id
-   WHERE gg.org_id = $1 AND gg.resource_kind > 0 AND ($3 = '' OR m.user_id = $3)
-), e AS (
-  SELECT user_id, resource_kind, resource_id, max(role) AS role FROM g GROUP BY 1, 2, 3
-)
-SELECT u.email_key, u.user_id, u.email, u.is_service_account,
-       c.cloud_id, c.name, p.project_id, p.name, e.role
-  FROM e
-  JOIN users u ON u.org_id = $1 AND u.user_id = e.user_id
-  LEFT JOIN projects p ON e.resource_kind = 2 AND p.org_id = $1 AND p.project_id = e.resource_id
-  JOIN clouds c ON c.org_id = $1 AND c.cloud_id = coalesce(p.cloud_id, e.resource_id)
- WHERE u.email_key > $2
- ORDER BY u.email_key, c.name, c.cloud_id, p.name NULLS FIRST, p.project_id
-)sql";
-
 constexpr int kFetchRows = 2000;
 
 }  // namespace
@@ -80,13 +42,7 @@ std::vector<PreparedStatement> PgStore::PermissionStatements() {
        "    ON m.org_id = gg.org_id AND m.group_id = gg.group_id"
        "    WHERE gg.org_id = $1 AND gg.resource_kind = 0 AND gg.role = 3) "
        "ORDER BY u.email_key"},
-      {kEffectiveRole,
-       "SELECT EXISTS (SELECT 1 FROM users WHERE org_id = $1 AND user_id = $2), "
-       "CASE $3::int WHEN 0 THEN $4 = $1 "
-       "  WHEN 1 THEN EXISTS (SELECT 1 FROM clouds WHERE org_id = $1 AND cloud_id = $4) "
-       "  ELSE EXISTS (SELECT 1 FROM projects WHERE org_id = $1 AND project_id = $4) END, "
-       "coalesce(greatest((SELECT max(role) " DIRECT_GRANTS "), (SELECT max(gg.role) " GROUP_GRANTS
-       "), CASE WHEN " IS_ORG_OWNER " THEN 3 END, CASE WHEN $3::int = 0 THEN 2 END), 0)"},
+      {kEffectiveRole, Query("effective_role.sql")},
       {kContributions,
        "SELECT source, role, group_id, group_name FROM ("
        "  SELECT 1 AS source, role::int, ''::text AS group_id, ''::text AS group_name "
@@ -126,8 +82,11 @@ absl::Status PgStore::StreamUserPermissions(
         // One statement, read incrementally through a cursor, inside one consistent snapshot.
         pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
             tx(c);
-        tx.exec_params(absl::StrCat("DECLARE perms NO SCROLL CURSOR FOR ", kPermissionsQuery),
-                       org_id, after, user_id);
+        // The whole result will be read: plan for all rows, not for a fast first row.
+        tx.exec("SET LOCAL cursor_tuple_fraction = 1.0");
+        tx.exec_params(
+            absl::StrCat("DECLARE perms NO SCROLL CURSOR FOR ", Query("user_permissions.sql")),
+            org_id, after, user_id);
         v1::UserPermissions user;
         std::string user_key;
         const auto flush = [&]() {
