@@ -100,6 +100,12 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, Credentials(options), &s->port_);
+  // The sync server makes a thread per concurrent call and, by default, ends any thread beyond
+  // two idle pollers: under steady load it would create and destroy threads on every call. Keep
+  // enough idle threads around to serve bursts without that churn.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              std::max(16, 2 * options.pool_size));
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   // Keepalive finds dead peers; a bounded connection age makes clients reconnect now and then,

@@ -1,0 +1,269 @@
+// rolecall-bench: the load generator of bench/run.sh (async gRPC client). Prints one JSON object
+// per run on stdout.
+//   rolecall-bench stream       full-org ListUserPermissions, every message received and parsed
+//   rolecall-bench check        CheckPermission at a fixed concurrency for a while: throughput
+//                               and latency percentiles
+//   rolecall-bench list-users   ListUsers walked with page size 50
+//   rolecall-bench batch-create one AdminBatchCreateUsers of --count users (optionally with
+//                               passwords) while CheckPermission runs beside it
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "rolecall/v1/permissions.grpc.pb.h"
+#include "rolecall/v1/users.grpc.pb.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using rolecall::v1::CheckPermissionRequest;
+using rolecall::v1::CheckPermissionResponse;
+using rolecall::v1::PermissionService;
+
+struct Options {
+  std::string server = "127.0.0.1:50051";
+  std::string token;
+  std::string org = "org_bench";
+  int users = 1000, clouds = 10, projects = 100;  // the generator's scale
+  int concurrency = 8;
+  double seconds = 20;
+  int count = 1000;
+  bool passwords = false;
+};
+
+std::shared_ptr<grpc::Channel> Channel(const Options& o) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  return grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args);
+}
+
+void Authorize(grpc::ClientContext& ctx, const Options& o) {
+  ctx.AddMetadata("authorization", "Bearer " + o.token);
+}
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+double Percentile(std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t i = std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
+  return sorted[i];
+}
+
+// Random checks over the generated organization: its users, clouds and projects.
+CheckPermissionRequest RandomCheck(const Options& o, std::mt19937& rng) {
+  static const char* kRoles[] = {"readonly", "collaborator", "owner"};
+  CheckPermissionRequest r;
+  char id[32];
+  std::snprintf(id, sizeof id, "usr_%08d", 1 + static_cast<int>(rng() % o.users));
+  r.set_user_id(id);
+  if (rng() % 10 < 4) {
+    std::snprintf(id, sizeof id, "cld_%05d", 1 + static_cast<int>(rng() % o.clouds));
+    r.mutable_resource()->set_cloud_id(id);
+  } else {
+    std::snprintf(id, sizeof id, "prj_%06d", 1 + static_cast<int>(rng() % o.projects));
+    r.mutable_resource()->set_project_id(id);
+  }
+  r.set_min_role(kRoles[rng() % 3]);
+  return r;
+}
+
+// Keeps `concurrency` CheckPermission calls in flight until `stop` is set (or `seconds` pass);
+// returns the latencies (ms) of successful calls and counts failures.
+std::vector<double> CheckLoad(const Options& o, std::atomic<bool>& stop, int64_t* errors) {
+  auto stub = PermissionService::NewStub(Channel(o));
+  grpc::CompletionQueue cq;
+  struct Call {
+    grpc::ClientContext ctx;
+    CheckPermissionResponse response;
+    grpc::Status status;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<CheckPermissionResponse>> rpc;
+    Clock::time_point start;
+  };
+  std::mt19937 rng(7);
+  const auto launch = [&]() {
+    auto* call = new Call;
+    Authorize(call->ctx, o);
+    call->start = Clock::now();
+    call->rpc = stub->AsyncCheckPermission(&call->ctx, RandomCheck(o, rng), &cq);
+    call->rpc->Finish(&call->response, &call->status, call);
+  };
+  const auto end = Clock::now() + std::chrono::duration<double>(o.seconds);
+  std::vector<double> latencies;
+  latencies.reserve(1 << 20);
+  int in_flight = 0;
+  for (; in_flight < o.concurrency; ++in_flight) launch();
+  void* tag;
+  bool ok;
+  while (in_flight > 0 && cq.Next(&tag, &ok)) {
+    std::unique_ptr<Call> call(static_cast<Call*>(tag));
+    --in_flight;
+    if (ok && call->status.ok()) {
+      latencies.push_back(Seconds(Clock::now() - call->start) * 1000);
+    } else {
+      ++*errors;
+    }
+    if (!stop && Clock::now() < end) {
+      launch();
+      ++in_flight;
+    }
+  }
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  return latencies;
+}
+
+nlohmann::json LatencySummary(std::vector<double> ms, double seconds, int64_t errors) {
+  std::sort(ms.begin(), ms.end());
+  return {{"calls", ms.size()},
+          {"errors", errors},
+          {"seconds", seconds},
+          {"throughput_per_s", ms.size() / seconds},
+          {"p50_ms", Percentile(ms, 0.50)},
+          {"p90_ms", Percentile(ms, 0.90)},
+          {"p99_ms", Percentile(ms, 0.99)},
+          {"p999_ms", Percentile(ms, 0.999)}};
+}
+
+int Stream(const Options& o) {
+  auto stub = PermissionService::NewStub(Channel(o));
+  grpc::ClientContext ctx;
+  Authorize(ctx, o);
+  rolecall::v1::ListUserPermissionsRequest request;
+  request.set_page_size(50);
+  const auto start = Clock::now();
+  auto reader = stub->ListUserPermissions(&ctx, request);
+  rolecall::v1::ListUserPermissionsPage page;
+  int64_t rows = 0, users = 0, bytes = 0, messages = 0;
+  while (reader->Read(&page)) {
+    ++messages;
+    bytes += static_cast<int64_t>(page.ByteSizeLong());
+    for (const auto& u : page.users()) {
+      ++users;
+      for (const auto& c : u.clouds()) rows += (c.has_role() ? 1 : 0) + c.projects_size();
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  const double seconds = Seconds(Clock::now() - start);
+  if (!status.ok()) {
+    std::cerr << "stream failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  std::cout << nlohmann::json{{"mode", "stream"},        {"seconds", seconds},
+                              {"rows", rows},            {"users", users},
+                              {"messages", messages},    {"bytes", bytes},
+                              {"rows_per_s", rows / seconds}, {"bytes_per_s", bytes / seconds}}
+            << "\n";
+  return 0;
+}
+
+int Check(const Options& o) {
+  std::atomic<bool> stop{false};
+  int64_t errors = 0;
+  const auto start = Clock::now();
+  auto latencies = CheckLoad(o, stop, &errors);
+  auto out = LatencySummary(std::move(latencies), Seconds(Clock::now() - start), errors);
+  out["mode"] = "check";
+  out["concurrency"] = o.concurrency;
+  std::cout << out << "\n";
+  return errors > 0 ? 1 : 0;
+}
+
+int ListUsers(const Options& o) {
+  auto stub = rolecall::v1::UserService::NewStub(Channel(o));
+  grpc::ClientContext ctx;
+  Authorize(ctx, o);
+  rolecall::v1::ListUsersRequest request;
+  request.set_page_size(50);
+  const auto start = Clock::now();
+  auto reader = stub->ListUsers(&ctx, request);
+  rolecall::v1::ListUsersPage page;
+  int64_t users = 0, pages = 0;
+  while (reader->Read(&page)) {
+    ++pages;
+    users += page.users_size();
+  }
+  const grpc::Status status = reader->Finish();
+  const double seconds = Seconds(Clock::now() - start);
+  if (!status.ok()) {
+    std::cerr << "list failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  std::cout << nlohmann::json{{"mode", "list-users"}, {"seconds", seconds}, {"users", users},
+                              {"pages", pages},       {"users_per_s", users / seconds}}
+            << "\n";
+  return 0;
+}
+
+int BatchCreate(const Options& o) {
+  auto stub = rolecall::v1::UserService::NewStub(Channel(o));
+  rolecall::v1::AdminCreateUsers batch;
+  const auto tag = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  for (int i = 0; i < o.count; ++i) {
+    auto* u = batch.add_create_users();
+    u->set_name("Bench " + std::to_string(i));
+    u->set_email("bench" + tag + "-" + std::to_string(i) + "@load.example.com");
+    if (o.passwords) u->set_password("password-" + std::to_string(i) + "-long-enough");
+  }
+  // Other traffic beside the batch: its p99 tells whether the batch starves the server.
+  std::atomic<bool> stop{false};
+  int64_t probe_errors = 0;
+  std::vector<double> probe;
+  Options probe_options = o;
+  probe_options.concurrency = 4;
+  probe_options.seconds = 3600;
+  std::thread prober([&] { probe = CheckLoad(probe_options, stop, &probe_errors); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  grpc::ClientContext ctx;
+  Authorize(ctx, o);
+  rolecall::v1::AdminBatchCreateUsersResponse response;
+  const auto start = Clock::now();
+  const grpc::Status status = stub->AdminBatchCreateUsers(&ctx, batch, &response);
+  const double seconds = Seconds(Clock::now() - start);
+  stop = true;
+  prober.join();
+  if (!status.ok()) {
+    std::cerr << "batch failed: " << status.error_message() << "\n";
+    return 1;
+  }
+  auto out = nlohmann::json{{"mode", "batch-create"},
+                            {"users", response.created_users_size()},
+                            {"passwords", o.passwords},
+                            {"seconds", seconds}};
+  out["beside"] = LatencySummary(std::move(probe), seconds, probe_errors);
+  std::cout << out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"rolecall-bench: load for bench/run.sh"};
+  app.add_option("--server", o.server);
+  app.add_option("--token", o.token)->envname("ROLECALL_TOKEN");
+  app.add_option("--org", o.org);
+  app.add_option("--users", o.users);
+  app.add_option("--clouds", o.clouds);
+  app.add_option("--projects", o.projects);
+  app.add_option("--concurrency", o.concurrency);
+  app.add_option("--seconds", o.seconds);
+  app.add_option("--count", o.count);
+  app.add_flag("--passwords", o.passwords);
+  app.fallthrough();
+  app.require_subcommand(1);
+  int rc = 0;
+  app.add_subcommand("stream")->callback([&] { rc = Stream(o); });
+  app.add_subcommand("check")->callback([&] { rc = Check(o); });
+  app.add_subcommand("list-users")->callback([&] { rc = ListUsers(o); });
+  app.add_subcommand("batch-create")->callback([&] { rc = BatchCreate(o); });
+  CLI11_PARSE(app, argc, argv);
+  return rc;
+}

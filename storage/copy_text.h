@@ -1,0 +1,20 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Helpers for streaming query results with COPY ... TO STDOUT (text format), which PostgreSQL
+// sends far more cheaply than rows fetched from a cursor.
+namespace rolecall::sql {
+
+// Splits one line of COPY text output into fields, undoing its escapes (\\, \t, \n, \r, \b,
+// \f, \v, octal \NNN, hex \xHH); `\N` is NULL. False on a malformed line.
+bool ParseCopyLine(std::string_view line, std::vector<std::optional<std::string>>* fields);
+
+// `sql` with $1, $2, … replaced by `literals` (already quoted by the connection, e.g. with
+// transaction_base::quote). COPY takes no bind parameters, so this is how its query gets values.
+std::string InlineParameters(std::string_view sql, const std::vector<std::string>& literals);
+
+}  // namespace rolecall::sql
