@@ -28,7 +28,7 @@ image-test:
 check-manifests:
 	scripts/check-manifests.sh
 
-# Benchmarks against the raw-SQL limit (see bench/README.md); not part of `make test`.
+# Benchmarks against the raw-SQL limit (README: Performance); not part of `make test`.
 bench: build
 	bench/run.sh
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "google/protobuf/util/time_util.h"
+#include "tests/support/reference_examples.h"
 
 namespace rolecall::cli {
 namespace {
@@ -33,15 +34,7 @@ v1::User ServiceBot() {
 
 // The reference's `user get --email owner@anyscale.com --json` output, verbatim.
 TEST(Output, UserJsonMatchesTheReference) {
-  EXPECT_EQ(Pretty(UserJson(Owner())),
-            R"({
-  "name": "Owner Name",
-  "email": "owner@anyscale.com",
-  "created_at": "2024-01-01T12:00:00+00:00",
-  "permission_level": "owner",
-  "user_id": "usr_owner"
-}
-)");
+  EXPECT_EQ(Pretty(UserJson(Owner())), testing::kReferenceGetJson);
 }
 
 TEST(Output, UserJsonOmitsAnAbsentUserId) {
@@ -100,36 +93,7 @@ TEST(Output, PermissionsJsonMatchesTheReference) {
   project->set_role("readonly");
   v1::ListUserPermissionsPage last;  // a later page adds nothing
   last.set_organization_id("org_p72");
-  EXPECT_EQ(Pretty(PermissionsJson({first, last})), R"({
-  "organization_id": "org_p72",
-  "org_owners": [
-    {
-      "user_email": "admin1@p72.com",
-      "user_id": "usr_aaa"
-    }
-  ],
-  "users": [
-    {
-      "clouds": [
-        {
-          "cloud_id": "cld_111",
-          "cloud_name": "prod-cloud",
-          "role": "collaborator",
-          "projects": [
-            {
-              "project_id": "prj_111",
-              "project_name": "prod-project",
-              "role": "readonly"
-            }
-          ]
-        }
-      ],
-      "user_email": "alice@p72.com",
-      "user_id": "usr_abc"
-    }
-  ]
-}
-)");
+  EXPECT_EQ(Pretty(PermissionsJson({first, last})), testing::kReferenceListPermissionsJson);
 }
 
 TEST(Output, PermissionsJsonOmitsAnAbsentCloudRole) {

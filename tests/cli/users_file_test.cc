@@ -1,5 +1,7 @@
 #include "cli/users_file.h"
 
+#include "tests/support/reference_examples.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,24 +10,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// The reference's batch-create example file, verbatim.
-constexpr char kReferenceFile[] = R"(create_users:
-  - name: name1
-    email: test1@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname1
-    title: title1
-  - name: name2
-    email: test2@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname2
-    title: title2
-)";
-
 TEST(UsersFile, ParsesTheReferenceExample) {
-  auto parsed = ParseUsersYaml(kReferenceFile, "users.yaml");
+  auto parsed = ParseUsersYaml(testing::kReferenceUsersFile, "users.yaml");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->create_users_size(), 2);
   const auto& second = parsed->create_users(1);

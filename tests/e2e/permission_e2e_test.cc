@@ -6,8 +6,7 @@
 #include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_server.h"
+#include "tests/support/demo_server.h"
 
 namespace rolecall {
 namespace {
@@ -55,18 +54,8 @@ constexpr char kDemoPermissions[] = R"({
 }
 )";
 
-class PermissionE2E : public ::testing::Test {
+class PermissionE2E : public testing::DemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    server_ = new TestServer(db_->url());
-    ASSERT_EQ(server_->Admin({"seed-demo"}).exit_code, 0);
-    demo_admin_ = server_->CreateKey("org_p72", "admin");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-  }
   static testing::CommandResult Cli(const std::vector<std::string>& args, const std::string& key) {
     return server_->Cli(args, key);
   }
@@ -77,14 +66,7 @@ class PermissionE2E : public ::testing::Test {
     const size_t start = at + name.size() + 5;
     return json.substr(start, json.find('"', start) - start);
   }
-
-  static TestDatabase* db_;
-  static TestServer* server_;
-  static std::string demo_admin_;
 };
-TestDatabase* PermissionE2E::db_ = nullptr;
-TestServer* PermissionE2E::server_ = nullptr;
-std::string PermissionE2E::demo_admin_;
 
 TEST_F(PermissionE2E, ReferenceListPermissionsExampleOnTheDemoOrganization) {
   const auto all = Cli({"user", "list-permissions"}, demo_admin_);

@@ -9,8 +9,8 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_server.h"
+#include "tests/support/demo_server.h"
+#include "tests/support/reference_examples.h"
 
 namespace rolecall {
 namespace {
@@ -21,22 +21,6 @@ using testing::AuthedContext;
 using testing::TestDatabase;
 using testing::TestServer;
 
-// The reference's batch-create example file, verbatim.
-constexpr char kReferenceUsersFile[] = R"(create_users:
-  - name: name1
-    email: test1@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname1
-    title: title1
-  - name: name2
-    email: test2@anyscale.com
-    password: ''
-    is_sso_user: false
-    lastname: lastname2
-    title: title2
-)";
-
 std::string WriteTemp(const std::string& text) {
   static int n = 0;
   const std::string path = "/tmp/rolecall-users-" + std::to_string(getpid()) + "-" +
@@ -45,19 +29,8 @@ std::string WriteTemp(const std::string& text) {
   return path;
 }
 
-class UserE2E : public ::testing::Test {
+class UserE2E : public testing::DemoServerTest {
  protected:
-  static void SetUpTestSuite() {
-    db_ = new TestDatabase();
-    server_ = new TestServer(db_->url());
-    const auto seeded = server_->Admin({"seed-demo"});
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-    demo_admin_ = server_->CreateKey("org_p72", "admin");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete db_;
-  }
 
   // A fresh organization with `n` users u000@… and an admin key.
   static std::string OrgWithUsers(int n, std::string* org_out = nullptr) {
@@ -92,20 +65,12 @@ class UserE2E : public ::testing::Test {
     *status = reader->Finish();
     return pages;
   }
-
-  static TestDatabase* db_;
-  static TestServer* server_;
-  static std::string demo_admin_;
 };
-
-TestDatabase* UserE2E::db_ = nullptr;
-TestServer* UserE2E::server_ = nullptr;
-std::string UserE2E::demo_admin_;
 
 TEST_F(UserE2E, ReferenceBatchCreateExample) {
   const std::string key = OrgWithUsers(0);
   const auto result =
-      server_->Cli({"user", "batch-create", "--users-file", WriteTemp(kReferenceUsersFile)}, key);
+      server_->Cli({"user", "batch-create", "--users-file", WriteTemp(testing::kReferenceUsersFile)}, key);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, ::testing::MatchesRegex(
                               "\\(rolecall \\+[0-9]+\\.[0-9]s\\) Creating users\\.\\.\\.\n"
@@ -115,7 +80,7 @@ TEST_F(UserE2E, ReferenceBatchCreateExample) {
   EXPECT_THAT(get.out, HasSubstr("\"permission_level\": \"collaborator\""));
   // Again: every email exists now; nothing is created and both are named.
   const auto again =
-      server_->Cli({"user", "batch-create", "-f", WriteTemp(kReferenceUsersFile)}, key);
+      server_->Cli({"user", "batch-create", "-f", WriteTemp(testing::kReferenceUsersFile)}, key);
   EXPECT_NE(again.exit_code, 0);
   EXPECT_THAT(again.err, HasSubstr("test1@anyscale.com, test2@anyscale.com"));
 }
@@ -226,14 +191,7 @@ TEST_F(UserE2E, ReferenceGetExampleOnTheDemoOrganization) {
   const auto json =
       server_->Cli({"user", "get", "--email", "owner@anyscale.com", "--json"}, demo_admin_);
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.out, R"({
-  "name": "Owner Name",
-  "email": "owner@anyscale.com",
-  "created_at": "2024-01-01T12:00:00+00:00",
-  "permission_level": "owner",
-  "user_id": "usr_owner"
-}
-)");
+  EXPECT_EQ(json.out, testing::kReferenceGetJson);
   const auto yaml = server_->Cli({"user", "get", "--name", "Service Bot"}, demo_admin_);
   EXPECT_THAT(yaml.out, HasSubstr("email: service-bot@org-org_p72.serviceaccount.com\n"));
   const auto none = server_->Cli({"user", "get", "--email", "ghost@p72.com"}, demo_admin_);

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# `make bench`: measures rolecall against the limit PostgreSQL itself sets, in the same run.
+#   bench/run.sh [S] [M] [L]          scales to run (default: S M)
+#   RUNS=3 CHECK_SECONDS=20 bench/run.sh M
+# For each scale: a fresh database loaded by bench/generate.sh; the raw limit (the service's own
+# resolver SQL through `psql \copy`, the single-check SQL through `pgbench -M prepared`); the
+# service (bench/load.cc through rolecall-server). Writes bench/results/<date>-<scale>.md.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin="$top/build/bin"
+scales=("$@")
+[ ${#scales[@]} -gt 0 ] || scales=(S M)
+RUNS=${RUNS:-3}
+CHECK_SECONDS=${CHECK_SECONDS:-20}
+CONCURRENCY=(1 8 32)
+mkdir -p "$top/bench/results"
+
+command -v pgbench >/dev/null || { echo "pgbench (postgresql-contrib / postgresql-15) is needed" >&2; exit 2; }
+for b in rolecall-server rolecall-bench; do
+  [ -x "$bin/$b" ] || { echo "build first: make build" >&2; exit 2; }
+done
+
+pgdir=$(mktemp -d /tmp/rolecall-bench-pg-XXXXXX)
+pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  "$top/scripts/pg.sh" stop "$pgdir" || true
+  rm -rf "$pgdir"
+}
+trap cleanup EXIT
+"$top/scripts/pg.sh" start "$pgdir" "$pgport"
+admin_url=$("$top/scripts/pg.sh" url "$pgport")
+
+median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+json() { python3 -c 'import sys,json; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, d))' "$1" "$2"; }
+now() { date +%s.%N; }
+
+# The service's SQL with its parameters inlined, on one line, comments dropped.
+inline_sql() {
+  grep -v '^\s*--' "$top/storage/queries/$1" | sed "$2" | tr '\n' ' '
+}
+
+for scale in "${scales[@]}"; do
+  case "$scale" in
+    S) users=1000 clouds=10 projects=100 ;;
+    M) users=100000 clouds=100 projects=5000 ;;
+    L) users=1000000 clouds=200 projects=20000 ;;
+    *) echo "unknown scale $scale" >&2; exit 2 ;;
+  esac
+  db="bench_$(echo "$scale" | tr 'A-Z' 'a-z')"
+  url=${admin_url%/*}/$db
+  psql -q -X "$admin_url" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  "$bin/rolecall-server" migrate --database-url "$url" >/dev/null
+  t0=$(now)
+  "$top/bench/generate.sh" "$url" "$scale"
+  gen_seconds=$(python3 -c "print(round($(now) - $t0, 1))")
+  effective_rows=$(psql -qAtX "$url" -c "SELECT count(*) FROM ($(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")) x")
+
+  # --- the limit ---
+  copy_times=()
+  for _ in $(seq "$RUNS"); do
+    t0=$(now)
+    psql -qX "$url" -c "\\copy ($(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")) to /dev/null"
+    copy_times+=("$(python3 -c "print($(now) - $t0)")")
+  done
+  copy_s=$(median "${copy_times[@]}")
+  check_sql() {  # pgbench script for one resource kind: the service's statement, prepared
+    echo "\\set u random(1, $users)"
+    echo "\\set r random(1, $2)"
+    inline_sql effective_role.sql "s/\$1/:org/g; s/\$2/('usr_' || lpad(:u::text, 8, '0'))/g; s/\$3/$1/g; s/\$4/('$3' || lpad(:r::text, $4, '0'))/g"
+    echo ";"
+  }
+  check_sql 1 "$clouds" cld_ 5 >"$pgdir/cloud.pgb"
+  check_sql 2 "$projects" prj_ 6 >"$pgdir/project.pgb"
+  declare -A pgbench_tps=()
+  for c in "${CONCURRENCY[@]}"; do
+    pgbench_tps[$c]=$(pgbench -n -M prepared -D org=org_bench -f "$pgdir/cloud.pgb@4" \
+      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" "$url" 2>/dev/null |
+      sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  done
+
+  # --- the service ---
+  key=$("$bin/rolecall-server" create-api-key --org org_bench --scope admin --database-url "$url" | tail -n 1)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$bin/rolecall-server" serve --plaintext --database-url "$url" --listen "127.0.0.1:$port" \
+    --metrics-listen "" --log-level warn &
+  server_pid=$!
+  sleep 1
+  load=("$bin/rolecall-bench" --server "127.0.0.1:$port" --token "$key" --users "$users"
+        --clouds "$clouds" --projects "$projects")
+  rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+  stream_times=() stream_json="" peak_rss=0
+  for _ in $(seq "$RUNS"); do
+    "${load[@]}" stream >"$pgdir/stream.json" &
+    client=$!
+    while kill -0 "$client" 2>/dev/null; do
+      r=$(rss_kb); [ "$r" -gt "$peak_rss" ] && peak_rss=$r
+      sleep 0.1
+    done
+    wait "$client"
+    stream_json=$(cat "$pgdir/stream.json")
+    stream_times+=("$(json "$stream_json" seconds)")
+  done
+  stream_s=$(median "${stream_times[@]}")
+  rss_after=$(rss_kb)
+  declare -A check_json=()
+  for c in "${CONCURRENCY[@]}"; do
+    check_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" check)
+  done
+  list_json=$("${load[@]}" list-users)
+  batch_json=$("${load[@]}" batch-create)
+  batch_pw_json=$("${load[@]}" --passwords batch-create)
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+
+  # --- the table ---
+  out="$top/bench/results/$(date -u +%Y-%m-%d)-$scale.md"
+  {
+    echo "# rolecall benchmark, scale $scale ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$top" rev-parse --short HEAD))"
+    echo
+    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql -qAtX "$url" -c 'SHOW server_version' | cut -d' ' -f1) PostgreSQL; server, client and PostgreSQL on the same box. Medians of $RUNS runs; checks run $CHECK_SECONDS s each."
+    echo
+    echo "Data: $users users, $clouds clouds, $projects projects; $effective_rows effective (user, cloud/project) rows; generated in $gen_seconds s."
+    echo
+    echo "| measure | limit (PostgreSQL alone) | service | ratio |"
+    echo "|---|---|---|---|"
+    echo "| full-org permissions, one statement | \\copy $(printf %.2f "$copy_s") s | stream $(printf %.2f "$stream_s") s, $(json "$stream_json" "round(rows/$stream_s)") rows/s, $(json "$stream_json" "round(bytes/$stream_s/1e6, 1)") MB/s | $(python3 -c "print(round($stream_s / $copy_s, 2))")× the \\copy time |"
+    for c in "${CONCURRENCY[@]}"; do
+      j=${check_json[$c]}
+      echo "| CheckPermission, $c callers | pgbench $(printf %.0f "${pgbench_tps[$c]}") TPS | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round($(json "$j" throughput_per_s) / ${pgbench_tps[$c]}, 2))")× pgbench TPS |"
+    done
+    echo "| ListUsers, whole org, page size 50 | | $(json "$list_json" "round(seconds,2)") s, $(json "$list_json" "round(users_per_s)") users/s | |"
+    echo "| AdminBatchCreateUsers, 1,000 users, no passwords | | $(json "$batch_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_json" "round(beside['p99_ms'],2)") ms | |"
+    echo "| AdminBatchCreateUsers, 1,000 users, with passwords | | $(json "$batch_pw_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_pw_json" "round(beside['p99_ms'],2)") ms | |"
+    echo "| server RSS | | peak during the streams $((peak_rss / 1024)) MB, after $((rss_after / 1024)) MB | |"
+  } >"$out"
+  cat "$out"
+done
