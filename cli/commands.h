@@ -31,7 +31,7 @@ void AddUserCommands(CLI::App& app, CommandEnv& env);
 void AddListPermissions(CLI::App& user, CommandEnv& env);
 // `rolecall permission check|explain`.
 void AddPermissionCommands(CLI::App& app, CommandEnv& env);
-// `rolecall cloud|project|user-group|org|service-account …`.
+// `rolecall cloud|project|user-group|org|service-account|api-key …`.
 void AddDirectoryCommands(CLI::App& app, CommandEnv& env);
 
 }  // namespace rolecall::cli

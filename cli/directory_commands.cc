@@ -463,6 +463,60 @@ void AddServiceAccountCommands(CLI::App& app, CommandEnv& env) {
   });
 }
 
+void AddApiKeyCommands(CLI::App& app, CommandEnv& env) {
+  auto* keys = app.add_subcommand("api-key", "API keys of your organization.");
+  keys->require_subcommand(1);
+  static std::string scope, principal, name, key_id;
+  static bool json = false;
+
+  auto* create = keys->add_subcommand("create", "Create a key; it is printed once, last line");
+  create->add_option("--scope", scope, "admin, read or check")->required();
+  create->add_option("--principal", principal, "User id (usr_…) the key acts for");
+  create->add_option("--name", name, "A label for the key");
+  create->callback([&env] {
+    v1::CreateApiKeyRequest request;
+    request.set_scope(scope);
+    request.set_principal_user_id(principal);
+    request.set_name(name);
+    v1::CreateApiKeyResponse out;
+    const grpc::Status s =
+        NewStub(env)->CreateApiKey(NewContext(env.connection).get(), request, &out);
+    if (!s.ok()) return env.Fail(s);
+    env.status.Print("API key " + out.api_key().key_id() + " created; it is shown only once:");
+    std::cout << out.key() << "\n";
+  });
+
+  auto* list = keys->add_subcommand("list", "List keys (never the keys themselves)");
+  list->add_flag("--json,!--no-json", json, "JSON instead of a table");
+  list->callback([&env] {
+    auto ctx = NewContext(env.connection, false);
+    auto reader = NewStub(env)->ListApiKeys(ctx.get(), v1::ListRequest());
+    std::vector<v1::ApiKey> items;
+    const grpc::Status s = ReadAll<v1::ListApiKeysPage, v1::ApiKey>(
+        *reader, &items, [](v1::ListApiKeysPage& p, auto* out) { Append(p.api_keys(), out); });
+    if (!s.ok()) return env.Fail(s);
+    PrintList<v1::ApiKey>(items, json, {"KEY ID", "NAME", "SCOPE", "PRINCIPAL", "CREATED AT", "REVOKED AT"},
+                          [](const v1::ApiKey& k) {
+                            return std::vector<std::string>{
+                                k.key_id(), k.name(), k.scope(), k.principal_user_id(),
+                                TableTime(k.created_at()),
+                                k.has_revoked_at() ? TableTime(k.revoked_at()) : ""};
+                          });
+  });
+
+  auto* revoke = keys->add_subcommand("revoke", "Revoke a key");
+  revoke->add_option("KEY_ID", key_id, "Key id (from `api-key list`)")->required();
+  revoke->callback([&env] {
+    v1::RevokeApiKeyRequest request;
+    request.set_key_id(key_id);
+    v1::DeleteResponse out;
+    const grpc::Status s =
+        NewStub(env)->RevokeApiKey(NewContext(env.connection).get(), request, &out);
+    if (!s.ok()) return env.Fail(s);
+    std::cout << "revoked API key " << key_id << "\n";
+  });
+}
+
 }  // namespace
 
 void AddDirectoryCommands(CLI::App& app, CommandEnv& env) {
@@ -471,6 +525,7 @@ void AddDirectoryCommands(CLI::App& app, CommandEnv& env) {
   AddGroupCommands(app, env);
   AddOrgCommands(app, env);
   AddServiceAccountCommands(app, env);
+  AddApiKeyCommands(app, env);
 }
 
 }  // namespace rolecall::cli

@@ -52,6 +52,22 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& ct
   return Caller{record->org_id, record->key_id, record->scope, record->principal_user_id};
 }
 
+void Authenticator::Forget(const std::string& key_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_.erase(key_id);
+}
+
+absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+                                        const std::string& principal_user_id,
+                                        const std::string& name) {
+  const ApiKeyParts key = NewApiKey();
+  const ApiKeyRecord record{org_id, key.key_id, HashSecret(key.secret), scope, principal_user_id,
+                            false};
+  const absl::Status stored = store.InsertApiKey(record, name);
+  if (!stored.ok()) return stored;
+  return FormatApiKey(key);
+}
+
 absl::Status Authenticator::Authorize(const Caller& caller, Scope needed) {
   if (ScopeCovers(caller.scope, needed)) return absl::OkStatus();
   if (!caller.principal_user_id.empty()) {

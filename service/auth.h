@@ -39,6 +39,9 @@ class Authenticator final {
   // otherwise.
   absl::Status Authorize(const Caller& caller, Scope needed);
 
+  // Drops a key from this replica's cache (after a revocation).
+  void Forget(const std::string& key_id);
+
  private:
   absl::StatusOr<ApiKeyRecord> Lookup(const std::string& key_id);
 
@@ -50,5 +53,12 @@ class Authenticator final {
   };
   std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
 };
+
+// Creates a key for an existing organization (and principal, when given) and returns it as
+// shown to its owner, once; only its hash is stored. Used by the API and by
+// `rolecall-server create-api-key`.
+absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+                                        const std::string& principal_user_id,
+                                        const std::string& name);
 
 }  // namespace rolecall

@@ -300,4 +300,52 @@ grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
+                                                const v1::CreateApiKeyRequest* request,
+                                                v1::CreateApiKeyResponse* response) {
+  return Call(env_, "CreateApiKey", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+    auto scope = ParseScope(request->scope());
+    if (!scope.ok()) return InvalidFields({{"scope", std::string(scope.status().message())}});
+    if (std::string problem = NameProblem(request->name(), false); !problem.empty()) {
+      return InvalidFields({{"name", "name " + problem}});
+    }
+    const std::string& org = call.caller().org_id;
+    ASSIGN_OR_RETURN(std::string key, IssueApiKey(env_.store, org, *scope,
+                                                  request->principal_user_id(), request->name()));
+    ASSIGN_OR_RETURN(ApiKeyParts parts, ParseApiKey(key));
+    auto* api_key = response->mutable_api_key();
+    api_key->set_key_id(parts.key_id);
+    api_key->set_name(request->name());
+    api_key->set_scope(std::string(ScopeName(*scope)));
+    api_key->set_principal_user_id(request->principal_user_id());
+    response->set_key(std::move(key));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status DirectoryServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
+                                               const v1::ListRequest* request,
+                                               grpc::ServerWriter<v1::ListApiKeysPage>* writer) {
+  return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, [&](Call& call) {
+    const std::string& org = call.caller().org_id;
+    return StreamPages<v1::ListApiKeysPage, v1::ApiKey>(
+        call, writer, PageScope(org, "ListApiKeys", {}), PagingOf(*request),
+        [&](const std::vector<std::string>& after, int limit) {
+          return env_.store.ListApiKeys(org, after, limit);
+        },
+        [](v1::ListApiKeysPage& page, v1::ApiKey&& k) { *page.add_api_keys() = std::move(k); });
+  });
+}
+
+grpc::Status DirectoryServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
+                                                const v1::RevokeApiKeyRequest* request,
+                                                v1::DeleteResponse*) {
+  return Call(env_, "RevokeApiKey", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+    RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
+    RETURN_IF_ERROR(env_.store.RevokeApiKey(call.caller().org_id, request->key_id()));
+    env_.auth.Forget(request->key_id());
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace rolecall

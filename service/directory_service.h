@@ -57,6 +57,13 @@ class DirectoryServiceImpl final : public v1::DirectoryService::Service {
   grpc::Status ListGrants(grpc::ServerContext* ctx, const v1::ListGrantsRequest* request,
                           grpc::ServerWriter<v1::ListGrantsPage>* writer) override;
 
+  grpc::Status CreateApiKey(grpc::ServerContext* ctx, const v1::CreateApiKeyRequest* request,
+                            v1::CreateApiKeyResponse* response) override;
+  grpc::Status ListApiKeys(grpc::ServerContext* ctx, const v1::ListRequest* request,
+                           grpc::ServerWriter<v1::ListApiKeysPage>* writer) override;
+  grpc::Status RevokeApiKey(grpc::ServerContext* ctx, const v1::RevokeApiKeyRequest* request,
+                            v1::DeleteResponse* response) override;
+
  private:
   ServiceEnv& env_;
 };

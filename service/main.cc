@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/api_key.h"
+#include "service/auth.h"
 #include "service/log.h"
 #include "service/options.h"
 #include "service/server.h"
@@ -176,13 +177,11 @@ int main(int argc, char** argv) {
     }
     auto scope = ParseScope(key_scope);
     if (!scope.ok()) return Fail(scope.status());
-    const ApiKeyParts key = NewApiKey();
-    ApiKeyRecord record{key_org, key.key_id, HashSecret(key.secret), *scope, key_principal, false};
-    const absl::Status s = (*store)->InsertApiKey(record, key_name);
-    if (!s.ok()) return Fail(s);
-    std::cout << "API key " << key.key_id << " (scope " << ScopeName(*scope) << ", organization "
-              << key_org << "); it is shown only once:\n"
-              << FormatApiKey(key) << "\n";
+    auto key = IssueApiKey(**store, key_org, *scope, key_principal, key_name);
+    if (!key.ok()) return Fail(key.status());
+    std::cout << "API key (scope " << ScopeName(*scope) << ", organization " << key_org
+              << "); it is shown only once:\n"
+              << *key << "\n";
     return 0;
   }
   return Serve(o);

@@ -14,62 +14,66 @@ int HexValue(char c) {
 
 }  // namespace
 
-bool ParseCopyLine(std::string_view line, std::vector<std::optional<std::string>>* fields) {
+bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view>>* fields) {
   fields->clear();
-  std::string field;
-  size_t i = 0;
+  char* const data = line.data();
+  // libpq hands COPY lines over with their newline.
+  const size_t n = !line.empty() && line.back() == '\n' ? line.size() - 1 : line.size();
+  size_t r = 0;      // read position
+  size_t w = 0;      // write position (w <= r)
+  size_t start = 0;  // where the current field's unescaped text begins
   bool is_null = false;
   while (true) {
-    if (i == line.size() || line[i] == '\t') {
+    if (r == n || data[r] == '\t') {
       if (is_null) {
         fields->emplace_back(std::nullopt);
       } else {
-        fields->emplace_back(std::move(field));
+        fields->emplace_back(std::string_view(data + start, w - start));
       }
-      field.clear();
+      if (r == n) return true;
+      ++r;
+      start = w;
       is_null = false;
-      if (i == line.size()) return true;
-      ++i;
       continue;
     }
-    const char c = line[i++];
+    const char c = data[r++];
     if (c != '\\') {
-      field.push_back(c);
+      data[w++] = c;
       continue;
     }
-    if (i == line.size()) return false;
-    const char e = line[i++];
+    if (r == n) return false;
+    const char e = data[r++];
     switch (e) {
       case 'N':
-        if (!field.empty()) return false;
+        if (w != start) return false;
         is_null = true;
         break;
-      case 'b': field.push_back('\b'); break;
-      case 'f': field.push_back('\f'); break;
-      case 'n': field.push_back('\n'); break;
-      case 'r': field.push_back('\r'); break;
-      case 't': field.push_back('\t'); break;
-      case 'v': field.push_back('\v'); break;
+      case 'b': data[w++] = '\b'; break;
+      case 'f': data[w++] = '\f'; break;
+      case 'n': data[w++] = '\n'; break;
+      case 'r': data[w++] = '\r'; break;
+      case 't': data[w++] = '\t'; break;
+      case 'v': data[w++] = '\v'; break;
       case 'x': {
         int value = 0, digits = 0;
-        while (digits < 2 && i < line.size() && HexValue(line[i]) >= 0) {
-          value = value * 16 + HexValue(line[i++]);
+        while (digits < 2 && r < n && HexValue(data[r]) >= 0) {
+          value = value * 16 + HexValue(data[r++]);
           ++digits;
         }
         if (digits == 0) return false;
-        field.push_back(static_cast<char>(value));
+        data[w++] = static_cast<char>(value);
         break;
       }
       default:
         if (e >= '0' && e <= '7') {
           int value = e - '0', digits = 1;
-          while (digits < 3 && i < line.size() && line[i] >= '0' && line[i] <= '7') {
-            value = value * 8 + (line[i++] - '0');
+          while (digits < 3 && r < n && data[r] >= '0' && data[r] <= '7') {
+            value = value * 8 + (data[r++] - '0');
             ++digits;
           }
-          field.push_back(static_cast<char>(value));
+          data[w++] = static_cast<char>(value);
         } else {
-          field.push_back(e);  // \\ and any other escaped character stand for themselves
+          data[w++] = e;  // \\ and any other escaped character stand for themselves
         }
     }
   }

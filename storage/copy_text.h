@@ -10,8 +10,11 @@
 namespace rolecall::sql {
 
 // Splits one line of COPY text output into fields, undoing its escapes (\\, \t, \n, \r, \b,
-// \f, \v, octal \NNN, hex \xHH); `\N` is NULL. False on a malformed line.
-bool ParseCopyLine(std::string_view line, std::vector<std::optional<std::string>>* fields);
+// \f, \v, octal \NNN, hex \xHH) in place: the fields are views into `line`, which is
+// rewritten (an unescaped field is never longer than its escaped form); `\N` is NULL (nullopt).
+// A trailing newline (as libpq delivers lines) is not part of the last field. False on a malformed
+// line. No allocation per field: this runs once per streamed row.
+bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view>>* fields);
 
 // `sql` with $1, $2, … replaced by `literals` (already quoted by the connection, e.g. with
 // transaction_base::quote). COPY takes no bind parameters, so this is how its query gets values.

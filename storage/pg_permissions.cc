@@ -92,36 +92,38 @@ absl::Status PgStore::StreamUserPermissions(
         pqxx::stream_from rows(tx, "(" + query + ")");
         v1::UserPermissions user;
         std::string user_key, line;
-        std::vector<std::optional<std::string>> f;
+        std::vector<std::optional<std::string_view>> f;
         bool stopped = false;
         while (!stopped && rows.get_raw_line(line)) {
-          if (!sql::ParseCopyLine(line, &f) || f.size() != 9 || !f[1] || !f[4] || !f[8]) {
+          if (!sql::ParseCopyLine(line, &f) || f.size() != 9 || !f[1] || !f[4] || !f[8] ||
+              f[8]->size() != 1) {
             return absl::InternalError("resolving permissions: unexpected row from the database");
           }
-          if (*f[1] != user.user_id()) {
+          if (*f[1] != std::string_view(user.user_id())) {
             if (!user.user_id().empty() && !on_user(std::move(user), user_key)) {
               stopped = true;
               break;
             }
             user = v1::UserPermissions();
-            user.set_user_id(*f[1]);
-            user.set_user_email(f[2].value_or(""));
+            user.set_user_id(std::string(*f[1]));
+            user.set_user_email(std::string(f[2].value_or("")));
             user.set_is_service_account(f[3] == "t");
-            user_key = f[0].value_or("");
+            user_key = std::string(f[0].value_or(""));
           }
-          if (user.clouds_size() == 0 || user.clouds().rbegin()->cloud_id() != *f[4]) {
+          if (user.clouds_size() == 0 ||
+              std::string_view(user.clouds().rbegin()->cloud_id()) != *f[4]) {
             auto* cloud = user.add_clouds();
-            cloud->set_cloud_id(*f[4]);
-            cloud->set_cloud_name(f[5].value_or(""));
+            cloud->set_cloud_id(std::string(*f[4]));
+            cloud->set_cloud_name(std::string(f[5].value_or("")));
           }
           auto* cloud = user.mutable_clouds(user.clouds_size() - 1);
-          const std::string role(RoleName(static_cast<Role>(std::atoi(f[8]->c_str()))));
+          const std::string role(RoleName(static_cast<Role>((*f[8])[0] - '0')));
           if (!f[6]) {
             cloud->set_role(role);
           } else {
             auto* project = cloud->add_projects();
-            project->set_project_id(*f[6]);
-            project->set_project_name(f[7].value_or(""));
+            project->set_project_id(std::string(*f[6]));
+            project->set_project_name(std::string(f[7].value_or("")));
             project->set_role(role);
           }
         }

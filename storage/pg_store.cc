@@ -21,6 +21,7 @@ constexpr const char* kUserExists = "user_exists";
 constexpr const char* kInsertApiKey = "insert_api_key";
 constexpr const char* kFindApiKey = "find_api_key";
 constexpr const char* kRevokeApiKey = "revoke_api_key";
+constexpr const char* kListApiKeys = "list_api_keys";
 constexpr const char* kExistingEmails = "existing_emails";
 constexpr const char* kInsertUsers = "insert_users";
 constexpr const char* kListUsers = "list_users";
@@ -103,6 +104,11 @@ std::vector<PreparedStatement> PgStore::Statements() {
       {kRevokeApiKey,
        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
        "WHERE org_id = $1 AND key_id = $2"},
+      {kListApiKeys,
+       "SELECT key_id, name, scope, coalesce(principal_user_id, ''), " ROLECALL_SQL_MICROS(
+           "created_at") ", " ROLECALL_SQL_MICROS("revoked_at") " FROM api_keys "
+                                                                "WHERE org_id = $1 AND key_id > $2 "
+                                                                "ORDER BY key_id LIMIT $3"},
       {kExistingEmails,
        "SELECT email FROM users WHERE org_id = $1 AND email_key IN "
        "(SELECT lower(e) FROM json_array_elements_text($2::json) AS e) ORDER BY email_key"},
@@ -202,6 +208,30 @@ absl::Status PgStore::RevokeApiKey(const std::string& org_id, const std::string&
     tx.commit();
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<Page<v1::ApiKey>> PgStore::ListApiKeys(const std::string& org_id,
+                                                      const std::vector<std::string>& after,
+                                                      int limit) {
+  Page<v1::ApiKey> page;
+  RETURN_IF_ERROR(pool_.Run("listing API keys", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    page = sql::PageOf<v1::ApiKey>(
+        tx.exec_prepared(kListApiKeys, org_id, after.empty() ? "" : after[0], limit + 1), limit,
+        [](const pqxx::row& r) {
+          v1::ApiKey k;
+          k.set_key_id(r[0].as<std::string>());
+          k.set_name(r[1].as<std::string>());
+          k.set_scope(r[2].as<std::string>());
+          k.set_principal_user_id(r[3].as<std::string>());
+          sql::SetMicros(k.mutable_created_at(), r[4].as<int64_t>());
+          if (!r[5].is_null()) sql::SetMicros(k.mutable_revoked_at(), r[5].as<int64_t>());
+          return k;
+        },
+        [](const pqxx::row& r) { return std::vector<std::string>{r[0].as<std::string>()}; });
+    return absl::OkStatus();
+  }));
+  return page;
 }
 
 absl::StatusOr<std::string> PgStore::PageTokenKey() {

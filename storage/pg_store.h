@@ -22,6 +22,9 @@ class PgStore final : public Store {
   absl::Status InsertApiKey(const ApiKeyRecord& key, const std::string& name) override;
   absl::StatusOr<ApiKeyRecord> FindApiKey(const std::string& key_id) override;
   absl::Status RevokeApiKey(const std::string& org_id, const std::string& key_id) override;
+  absl::StatusOr<Page<v1::ApiKey>> ListApiKeys(const std::string& org_id,
+                                               const std::vector<std::string>& after,
+                                               int limit) override;
   absl::StatusOr<std::string> PageTokenKey() override;
 
   absl::StatusOr<std::vector<v1::AdminCreatedUser>> CreateUsers(

@@ -93,6 +93,10 @@ class Store {
   virtual absl::StatusOr<ApiKeyRecord> FindApiKey(const std::string& key_id) = 0;
   // Revokes a key of the organization; NOT_FOUND when it has no such key.
   virtual absl::Status RevokeApiKey(const std::string& org_id, const std::string& key_id) = 0;
+  // The organization's keys ordered by key id, after `after` (a key id).
+  virtual absl::StatusOr<Page<v1::ApiKey>> ListApiKeys(const std::string& org_id,
+                                                       const std::vector<std::string>& after,
+                                                       int limit) = 0;
   // The MAC key for page tokens, created on first use and shared by every replica.
   virtual absl::StatusOr<std::string> PageTokenKey() = 0;
 

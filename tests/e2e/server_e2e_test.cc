@@ -105,11 +105,37 @@ TEST_F(ServerE2E, RevokedKeysStopWorking) {
   const std::string org = testing::NewOrgId();
   const std::string key = server.CreateKey(org, "read");
   ASSERT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::NOT_FOUND);
-  const std::string key_id = key.substr(4, key.find('_', 4) - 4);
+  const std::string key_id = testing::KeyId(key);
   db_.Exec("UPDATE api_keys SET revoked_at = now() WHERE key_id = '" + key_id + "'");
   EXPECT_TRUE(testing::WaitFor(
       [&] { return GetUser(server, key).error_code() == grpc::StatusCode::UNAUTHENTICATED; },
       10s));
+}
+
+TEST_F(ServerE2E, ApiKeysAreCreatedListedAndRevokedThroughTheApi) {
+  TestServer server(db_.url());
+  const std::string org = testing::NewOrgId();
+  const std::string admin = server.CreateKey(org, "admin");
+  const auto created = server.Cli({"api-key", "create", "--scope", "read", "--name", "ci"}, admin);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string key = created.out.substr(0, created.out.size() - 1);
+  ASSERT_EQ(key.rfind("rck_", 0), 0u) << created.out;
+  EXPECT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::NOT_FOUND);  // it works
+  const std::string key_id = testing::KeyId(key);
+  const auto listed = server.Cli({"api-key", "list"}, admin);
+  EXPECT_THAT(listed.out, HasSubstr(key_id));
+  EXPECT_THAT(listed.out, HasSubstr("read"));
+  EXPECT_THAT(listed.out, ::testing::Not(HasSubstr(testing::KeySecret(key))));
+  // A read key cannot manage keys; an unknown principal is refused.
+  EXPECT_NE(server.Cli({"api-key", "create", "--scope", "admin"}, key).exit_code, 0);
+  const auto ghost =
+      server.Cli({"api-key", "create", "--scope", "read", "--principal", "usr_ghost"}, admin);
+  EXPECT_NE(ghost.exit_code, 0);
+  EXPECT_THAT(ghost.err, HasSubstr("usr_ghost"));
+  ASSERT_EQ(server.Cli({"api-key", "revoke", key_id}, admin).exit_code, 0);
+  // Immediately on this replica (the cache entry is dropped with the revocation).
+  EXPECT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(server.Cli({"api-key", "revoke", "nosuchkey"}, admin).exit_code, 0);
 }
 
 TEST_F(ServerE2E, MetricsCountTheCallJustMade) {
@@ -185,7 +211,7 @@ TEST_F(ServerE2E, ApiKeysAreCreatedForExistingOrganizationsOnly) {
   EXPECT_EQ(last.rfind("rck_", 0), 0u);
   // Only the hash is stored.
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM api_keys WHERE secret_hash LIKE '%" +
-                       last.substr(last.rfind('_') + 1) + "%'"),
+                       testing::KeySecret(last) + "%'"),
             "0");
 }
 

@@ -95,6 +95,10 @@ std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel) {
   return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
 }
 
+std::string KeyId(const std::string& key) { return key.substr(4, key.find('_', 4) - 4); }
+
+std::string KeySecret(const std::string& key) { return key.substr(key.find('_', 4) + 1); }
+
 std::string HttpGet(int port, const std::string& path) {
   return RunCommand({"curl", "-sf", "http://127.0.0.1:" + std::to_string(port) + path}).out;
 }

@@ -49,6 +49,10 @@ std::unique_ptr<grpc::ClientContext> AuthedContext(const std::string& key);
 // The health status of the whole server ("SERVING", "NOT_SERVING", or an error text).
 std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel);
 
+// The id and the secret of an API key "rck_<id>_<secret>" (the secret may itself hold '_').
+std::string KeyId(const std::string& key);
+std::string KeySecret(const std::string& key);
+
 // GET http://127.0.0.1:<port><path> with curl; the body.
 std::string HttpGet(int port, const std::string& path);
 
