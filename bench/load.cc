@@ -156,10 +156,14 @@ int Stream(const Options& o) {
     std::cerr << "stream failed: " << status.error_message() << "\n";
     return 1;
   }
-  std::cout << nlohmann::json{{"mode", "stream"},        {"seconds", seconds},
-                              {"rows", rows},            {"users", users},
-                              {"messages", messages},    {"bytes", bytes},
-                              {"rows_per_s", rows / seconds}, {"bytes_per_s", bytes / seconds}}
+  std::cout << nlohmann::json{{"mode", "stream"},
+                              {"seconds", seconds},
+                              {"rows", rows},
+                              {"users", users},
+                              {"messages", messages},
+                              {"bytes", bytes},
+                              {"rows_per_s", rows / seconds},
+                              {"bytes_per_s", bytes / seconds}}
             << "\n";
   return 0;
 }
@@ -196,8 +200,11 @@ int ListUsers(const Options& o) {
     std::cerr << "list failed: " << status.error_message() << "\n";
     return 1;
   }
-  std::cout << nlohmann::json{{"mode", "list-users"}, {"seconds", seconds}, {"users", users},
-                              {"pages", pages},       {"users_per_s", users / seconds}}
+  std::cout << nlohmann::json{{"mode", "list-users"},
+                              {"seconds", seconds},
+                              {"users", users},
+                              {"pages", pages},
+                              {"users_per_s", users / seconds}}
             << "\n";
   return 0;
 }

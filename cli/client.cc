@@ -1,11 +1,11 @@
 #include "cli/client.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"

@@ -3,7 +3,8 @@
 namespace rolecall::cli {
 
 void CommandEnv::Fail(const grpc::Status& call_status) {
-  for (const auto& line : ErrorLines(call_status, connection)) std::cerr << "Error: " << line << "\n";
+  for (const auto& line : ErrorLines(call_status, connection))
+    std::cerr << "Error: " << line << "\n";
   exit_code = 1;
 }
 

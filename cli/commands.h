@@ -1,10 +1,10 @@
 #pragma once
 
-#include <iostream>
-#include <string>
+#include <grpcpp/support/status.h>
 
 #include <CLI/CLI.hpp>
-#include <grpcpp/support/status.h>
+#include <iostream>
+#include <string>
 
 #include "absl/status/status.h"
 #include "cli/client.h"

@@ -55,7 +55,8 @@ absl::StatusOr<std::string> CloudId(CommandEnv& env, const std::string& cloud) {
   request.set_name(cloud);
   v1::Cloud found;
   const grpc::Status s = NewStub(env)->GetCloud(NewContext(env.connection).get(), request, &found);
-  if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  if (!s.ok())
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
   return found.cloud_id();
 }
 
@@ -67,7 +68,8 @@ absl::StatusOr<std::string> GroupId(CommandEnv& env, const std::string& group) {
   v1::UserGroup found;
   const grpc::Status s =
       NewStub(env)->GetUserGroup(NewContext(env.connection).get(), request, &found);
-  if (!s.ok()) return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+  if (!s.ok())
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
   return found.id();
 }
 
@@ -284,8 +286,7 @@ void AddProjectCommands(CLI::App& app, CommandEnv& env) {
     if (!s.ok()) return env.Fail(s);
     PrintList<v1::Project>(items, json, {"ID", "NAME", "CLOUD", "CREATED AT"},
                            [](const v1::Project& p) {
-                             return std::vector<std::string>{p.project_id(), p.name(),
-                                                             p.cloud_id(),
+                             return std::vector<std::string>{p.project_id(), p.name(), p.cloud_id(),
                                                              TableTime(p.created_at())};
                            });
   });
@@ -353,14 +354,14 @@ void AddGroupCommands(CLI::App& app, CommandEnv& env) {
     auto reader = NewStub(env)->ListUserGroups(ctx.get(), request);
     std::vector<v1::UserGroup> items;
     const grpc::Status s = ReadAll<v1::ListUserGroupsPage, v1::UserGroup>(
-        *reader, &items, [](v1::ListUserGroupsPage& p, auto* out) { Append(p.user_groups(), out); });
+        *reader, &items,
+        [](v1::ListUserGroupsPage& p, auto* out) { Append(p.user_groups(), out); });
     if (!s.ok()) return env.Fail(s);
-    PrintList<v1::UserGroup>(items, json, {"ID", "NAME", "CREATED AT", "UPDATED AT"},
-                             [](const v1::UserGroup& g) {
-                               return std::vector<std::string>{g.id(), g.name(),
-                                                               TableTime(g.created_at()),
-                                                               TableTime(g.updated_at())};
-                             });
+    PrintList<v1::UserGroup>(
+        items, json, {"ID", "NAME", "CREATED AT", "UPDATED AT"}, [](const v1::UserGroup& g) {
+          return std::vector<std::string>{g.id(), g.name(), TableTime(g.created_at()),
+                                          TableTime(g.updated_at())};
+        });
   });
 
   auto* get = group->add_subcommand("get", "Show a user group");
@@ -394,8 +395,8 @@ void AddGroupCommands(CLI::App& app, CommandEnv& env) {
   });
 
   const auto members_command = [&](const char* verb, bool add) {
-    auto* cmd = group->add_subcommand(verb, add ? "Add users to a group"
-                                                : "Remove users from a group");
+    auto* cmd =
+        group->add_subcommand(verb, add ? "Add users to a group" : "Remove users from a group");
     cmd->add_option("GROUP", target, "Group id or name")->required();
     cmd->add_option("USERS", users, "User ids (usr_…) or emails")->required();
     cmd->callback([&env, add] {
@@ -495,13 +496,16 @@ void AddApiKeyCommands(CLI::App& app, CommandEnv& env) {
     const grpc::Status s = ReadAll<v1::ListApiKeysPage, v1::ApiKey>(
         *reader, &items, [](v1::ListApiKeysPage& p, auto* out) { Append(p.api_keys(), out); });
     if (!s.ok()) return env.Fail(s);
-    PrintList<v1::ApiKey>(items, json, {"KEY ID", "NAME", "SCOPE", "PRINCIPAL", "CREATED AT", "REVOKED AT"},
-                          [](const v1::ApiKey& k) {
-                            return std::vector<std::string>{
-                                k.key_id(), k.name(), k.scope(), k.principal_user_id(),
-                                TableTime(k.created_at()),
-                                k.has_revoked_at() ? TableTime(k.revoked_at()) : ""};
-                          });
+    PrintList<v1::ApiKey>(
+        items, json, {"KEY ID", "NAME", "SCOPE", "PRINCIPAL", "CREATED AT", "REVOKED AT"},
+        [](const v1::ApiKey& k) {
+          return std::vector<std::string>{k.key_id(),
+                                          k.name(),
+                                          k.scope(),
+                                          k.principal_user_id(),
+                                          TableTime(k.created_at()),
+                                          k.has_revoked_at() ? TableTime(k.revoked_at()) : ""};
+        });
   });
 
   auto* revoke = keys->add_subcommand("revoke", "Revoke a key");

@@ -1,8 +1,7 @@
 // rolecall: the command-line client of rolecall-server.
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 

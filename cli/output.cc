@@ -1,11 +1,11 @@
 #include "cli/output.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ostream>
-
-#include <google/protobuf/util/json_util.h>
-#include <yaml-cpp/yaml.h>
 
 #include "absl/time/time.h"
 
@@ -66,8 +66,8 @@ std::string UsersTable(const std::vector<v1::User>& users) {
   std::vector<std::vector<std::string>> rows;
   rows.reserve(users.size());
   for (const auto& u : users) {
-    rows.push_back({u.email(), u.user_id(), u.name(), u.permission_level(),
-                    TableTime(u.created_at())});
+    rows.push_back(
+        {u.email(), u.user_id(), u.name(), u.permission_level(), TableTime(u.created_at())});
   }
   return FormatTable({"EMAIL", "ID", "NAME", "ROLE", "CREATED AT"}, rows);
 }
@@ -101,7 +101,8 @@ nlohmann::ordered_json PermissionsJson(const std::vector<v1::ListUserPermissions
   doc["users"] = nlohmann::ordered_json::array();
   for (const auto& page : pages) {
     for (const auto& owner : page.org_owners()) {
-      doc["org_owners"].push_back({{"user_email", owner.user_email()}, {"user_id", owner.user_id()}});
+      doc["org_owners"].push_back(
+          {{"user_email", owner.user_email()}, {"user_id", owner.user_id()}});
     }
     for (const auto& user : page.users()) {
       nlohmann::ordered_json u;

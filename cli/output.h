@@ -2,10 +2,9 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "google/protobuf/timestamp.pb.h"
 #include "rolecall/v1/directory.pb.h"

@@ -80,7 +80,8 @@ void AddCheck(CLI::App* permission, CommandEnv& env) {
 }
 
 void AddExplain(CLI::App* permission, CommandEnv& env) {
-  auto* cmd = permission->add_subcommand("explain", "A user's effective role and where it comes from");
+  auto* cmd =
+      permission->add_subcommand("explain", "A user's effective role and where it comes from");
   static std::string user;
   static ResourceFlags resource;
   static bool json = false;
@@ -93,15 +94,14 @@ void AddExplain(CLI::App* permission, CommandEnv& env) {
     if (!resource.Fill(env, request.mutable_resource(), 2)) return;
     auto stub = v1::PermissionService::NewStub(Connect(env.connection));
     v1::ExplainPermissionResponse out;
-    const grpc::Status s =
-        stub->ExplainPermission(NewContext(env.connection).get(), request, &out);
+    const grpc::Status s = stub->ExplainPermission(NewContext(env.connection).get(), request, &out);
     if (!s.ok()) return env.Fail(s);
     if (json) {
       std::cout << Pretty(ProtoJson(out));
       return;
     }
-    std::cout << "effective role: " << (out.effective_role().empty() ? "none" : out.effective_role())
-              << "\n";
+    std::cout << "effective role: "
+              << (out.effective_role().empty() ? "none" : out.effective_role()) << "\n";
     for (const auto& c : out.contributions()) {
       std::cout << "  " << c.role() << " " << SourceText(c.source());
       if (!c.group_id().empty()) std::cout << " " << c.group_name() << " (" << c.group_id() << ")";
@@ -124,8 +124,9 @@ void AddListPermissions(CLI::App& user, CommandEnv& env) {
       "list-permissions",
       "List users and their effective cloud/project permissions across the organization.");
   static std::string user_id, output;
-  cmd->add_option("--user-id", user_id,
-                  "Filter to a specific user ID. If not provided, lists permissions for all users.");
+  cmd->add_option(
+      "--user-id", user_id,
+      "Filter to a specific user ID. If not provided, lists permissions for all users.");
   cmd->add_option("--output,-o", output, "Write JSON output to a file instead of stdout.");
   cmd->callback([&env] {
     env.status.Print("Listing users and their effective permissions...");

@@ -44,7 +44,8 @@ struct AccountFlags {
 };
 
 void AddBatchCreate(CLI::App& user, CommandEnv& env) {
-  auto* cmd = user.add_subcommand("batch-create", "Batch create, as an admin, users without email verification.");
+  auto* cmd = user.add_subcommand("batch-create",
+                                  "Batch create, as an admin, users without email verification.");
   static std::string file;
   cmd->add_option("--users-file,-f", file, "YAML file with a create_users list")->required();
   cmd->callback([&env] {
@@ -80,7 +81,8 @@ void AddList(CLI::App& user, CommandEnv& env) {
     // Interactive by default when stdout is a terminal.
     const bool is_interactive =
         interactive_flag->count() > 0 ? interactive : isatty(STDOUT_FILENO) == 1;
-    if (max_items && is_interactive) return env.Fail("--max-items only allowed with --no-interactive", 2);
+    if (max_items && is_interactive)
+      return env.Fail("--max-items only allowed with --no-interactive", 2);
     if (page_size && (*page_size < 1 || *page_size > kMaxPageSize)) {
       return env.Fail("'page_size' must be between 1 and 50, inclusive.", 2);
     }

@@ -1,10 +1,10 @@
 #include "cli/users_file.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -38,7 +38,8 @@ absl::StatusOr<v1::AdminCreateUsers> ParseUsersYaml(const std::string& text,
   try {
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    return Bad(absl::StrCat(file, ":", e.mark.line + 1), absl::StrCat("YAML syntax error: ", e.msg));
+    return Bad(absl::StrCat(file, ":", e.mark.line + 1),
+               absl::StrCat("YAML syntax error: ", e.msg));
   }
   if (!root.IsMap() || !root["create_users"]) {
     return Bad(file, "expected a top-level `create_users:` list");

@@ -11,8 +11,7 @@ constexpr size_t kMemLimit = 19 * 1024 * 1024;
 
 absl::StatusOr<std::string> HashPassword(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            kOpsLimit, kMemLimit,
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOpsLimit, kMemLimit,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return absl::ResourceExhaustedError("not enough memory to hash a password");
   }

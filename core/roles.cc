@@ -42,8 +42,9 @@ absl::StatusOr<Role> ParseRole(std::string_view name, ResourceKind kind) {
   const char* accepted = kind == ResourceKind::kOrganization
                              ? "owner, collaborator"
                              : "owner, collaborator (or write), readonly";
-  return absl::InvalidArgumentError(absl::StrCat("unknown ", std::string(ResourceKindName(kind)), " role '",
-                                                 std::string(name), "'; expected one of: ", accepted));
+  return absl::InvalidArgumentError(absl::StrCat("unknown ", std::string(ResourceKindName(kind)),
+                                                 " role '", std::string(name),
+                                                 "'; expected one of: ", accepted));
 }
 
 }  // namespace rolecall

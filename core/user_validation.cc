@@ -97,13 +97,11 @@ std::vector<FieldViolation> ValidateNewUsers(const v1::AdminCreateUsers& request
       if (u.is_sso_user()) {
         out.push_back({entry + ".password", "SSO users cannot have a password"});
       } else if (len < kMinPasswordLength) {
-        out.push_back({entry + ".password",
-                       absl::StrCat("password is shorter than ", kMinPasswordLength,
-                                    " characters")});
+        out.push_back({entry + ".password", absl::StrCat("password is shorter than ",
+                                                         kMinPasswordLength, " characters")});
       } else if (len > kMaxPasswordLength) {
-        out.push_back({entry + ".password",
-                       absl::StrCat("password is longer than ", kMaxPasswordLength,
-                                    " characters")});
+        out.push_back({entry + ".password", absl::StrCat("password is longer than ",
+                                                         kMaxPasswordLength, " characters")});
       }
     }
   }

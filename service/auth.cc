@@ -61,8 +61,8 @@ absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id,
                                         const std::string& principal_user_id,
                                         const std::string& name) {
   const ApiKeyParts key = NewApiKey();
-  const ApiKeyRecord record{org_id, key.key_id, HashSecret(key.secret), scope, principal_user_id,
-                            false};
+  const ApiKeyRecord record{org_id, key.key_id,        HashSecret(key.secret),
+                            scope,  principal_user_id, false};
   const absl::Status stored = store.InsertApiKey(record, name);
   if (!stored.ok()) return stored;
   return FormatApiKey(key);
@@ -76,10 +76,10 @@ absl::Status Authenticator::Authorize(const Caller& caller, Scope needed) {
     if (role.ok() && *role == Role::kOwner) return absl::OkStatus();
     if (!role.ok() && role.status().code() != absl::StatusCode::kNotFound) return role.status();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "this call needs an API key with scope ", std::string(ScopeName(needed)),
-      " (or one acting for an organization owner); this key has scope ",
-      std::string(ScopeName(caller.scope))));
+  return absl::PermissionDeniedError(
+      absl::StrCat("this call needs an API key with scope ", std::string(ScopeName(needed)),
+                   " (or one acting for an organization owner); this key has scope ",
+                   std::string(ScopeName(caller.scope))));
 }
 
 }  // namespace rolecall

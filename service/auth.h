@@ -1,11 +1,11 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "core/api_key.h"

@@ -89,8 +89,8 @@ grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
   return Call(env_, "CreateProject", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
     RETURN_IF_ERROR(CheckName(request->name()));
-    ASSIGN_OR_RETURN(*response, env_.store.CreateProject(call.caller().org_id,
-                                                         request->cloud_id(), request->name()));
+    ASSIGN_OR_RETURN(*response, env_.store.CreateProject(call.caller().org_id, request->cloud_id(),
+                                                         request->name()));
     return absl::OkStatus();
   });
 }
@@ -211,8 +211,7 @@ grpc::Status DirectoryServiceImpl::ListGroupMemberships(
     const std::string& org = call.caller().org_id;
     const ListQuery query{request->parent_id(), ""};
     return StreamPages<v1::ListGroupMembershipsPage, v1::GroupMembership>(
-        call, writer, PageScope(org, "ListGroupMemberships", {query.parent_id}),
-        PagingOf(*request),
+        call, writer, PageScope(org, "ListGroupMemberships", {query.parent_id}), PagingOf(*request),
         [&](const std::vector<std::string>& after, int limit) {
           return env_.store.ListMemberships(org, query, after, limit);
         },
@@ -224,12 +223,13 @@ grpc::Status DirectoryServiceImpl::ListGroupMemberships(
 
 grpc::Status DirectoryServiceImpl::CreateServiceAccount(
     grpc::ServerContext* ctx, const v1::CreateServiceAccountRequest* request, v1::User* response) {
-  return Call(env_, "CreateServiceAccount", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
-    RETURN_IF_ERROR(CheckName(request->name()));
-    ASSIGN_OR_RETURN(*response,
-                     env_.store.CreateServiceAccount(call.caller().org_id, request->name()));
-    return absl::OkStatus();
-  });
+  return Call(env_, "CreateServiceAccount", *ctx)
+      .Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+        RETURN_IF_ERROR(CheckName(request->name()));
+        ASSIGN_OR_RETURN(*response,
+                         env_.store.CreateServiceAccount(call.caller().org_id, request->name()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
@@ -267,7 +267,8 @@ grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
   return Call(env_, "GrantRole", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, org));
-    ASSIGN_OR_RETURN(*response, env_.store.GrantRole(org, args.resource, args.principal, args.role));
+    ASSIGN_OR_RETURN(*response,
+                     env_.store.GrantRole(org, args.resource, args.principal, args.role));
     return absl::OkStatus();
   });
 }
@@ -287,7 +288,8 @@ grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
                                               grpc::ServerWriter<v1::ListGrantsPage>* writer) {
   return Call(env_, "ListGrants", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
     const std::string& org = call.caller().org_id;
-    ASSIGN_OR_RETURN(const ResourceKey resource, ResourceFrom(request->resource(), org, "resource"));
+    ASSIGN_OR_RETURN(const ResourceKey resource,
+                     ResourceFrom(request->resource(), org, "resource"));
     return StreamPages<v1::ListGrantsPage, v1::Grant>(
         call, writer,
         PageScope(org, "ListGrants",

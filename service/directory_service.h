@@ -41,8 +41,9 @@ class DirectoryServiceImpl final : public v1::DirectoryService::Service {
                                v1::GroupMembersResponse* response) override;
   grpc::Status RemoveGroupMembers(grpc::ServerContext* ctx, const v1::GroupMembersRequest* request,
                                   v1::GroupMembersResponse* response) override;
-  grpc::Status ListGroupMemberships(grpc::ServerContext* ctx, const v1::ListRequest* request,
-                                    grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) override;
+  grpc::Status ListGroupMemberships(
+      grpc::ServerContext* ctx, const v1::ListRequest* request,
+      grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) override;
 
   grpc::Status CreateServiceAccount(grpc::ServerContext* ctx,
                                     const v1::CreateServiceAccountRequest* request,

@@ -1,10 +1,9 @@
 // rolecall-server: serve (default), migrate, create-org, create-api-key, seed-demo.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -42,7 +41,8 @@ int Serve(const ServerOptions& options) {
   if (!server.ok()) return Fail(server.status());
   int signal = 0;
   sigwait(&stop_signals, &signal);
-  log.Log(LogLevel::kInfo, "signal received", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  log.Log(LogLevel::kInfo, "signal received",
+          {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   (*server)->Shutdown();
   return 0;
 }
@@ -53,9 +53,8 @@ int RunMigrate(const std::string& database_url) {
     auto applied = Migrate(conn, EmbeddedMigrations());
     if (!applied.ok()) return Fail(applied.status());
     for (const auto& name : *applied) std::cout << "applied " << name << "\n";
-    std::cout << "schema is at version "
-              << MigrationVersion(EmbeddedMigrations().back().name) << " ("
-              << applied->size() << " migration(s) applied now)\n";
+    std::cout << "schema is at version " << MigrationVersion(EmbeddedMigrations().back().name)
+              << " (" << applied->size() << " migration(s) applied now)\n";
     return 0;
   } catch (const std::exception& e) {
     return Fail(absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what())));
@@ -91,7 +90,9 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Serve gRPC (the default)");
   serve->add_option("--listen", o.listen, "gRPC address host:port")->envname("ROLECALL_LISTEN");
-  serve->add_option("--metrics-listen", o.metrics_listen, "Prometheus /metrics host:port; empty disables")
+  serve
+      ->add_option("--metrics-listen", o.metrics_listen,
+                   "Prometheus /metrics host:port; empty disables")
       ->envname("ROLECALL_METRICS_LISTEN");
   serve->add_option("--pool-size", o.pool_size, "PostgreSQL connections at most")
       ->envname("ROLECALL_POOL_SIZE");
@@ -99,24 +100,31 @@ int main(int argc, char** argv) {
       ->envname("ROLECALL_POOL_TIMEOUT_MS");
   serve->add_option("--health-interval-ms", o.health_interval_ms, "Database probe interval")
       ->envname("ROLECALL_HEALTH_INTERVAL_MS");
-  serve->add_option("--shutdown-grace-seconds", o.shutdown_grace_seconds,
-                    "On SIGTERM, let in-flight calls finish this long")
+  serve
+      ->add_option("--shutdown-grace-seconds", o.shutdown_grace_seconds,
+                   "On SIGTERM, let in-flight calls finish this long")
       ->envname("ROLECALL_SHUTDOWN_GRACE_SECONDS");
   serve->add_option("--hash-threads", o.hash_threads, "Password hashing threads; 0 = one per core")
       ->envname("ROLECALL_HASH_THREADS");
   serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
       ->envname("ROLECALL_MAX_MESSAGE_BYTES");
-  serve->add_option("--stream-idle-timeout-seconds", o.stream_idle_timeout_seconds,
-                    "End a stream whose client has not read for this long")
+  serve
+      ->add_option("--stream-idle-timeout-seconds", o.stream_idle_timeout_seconds,
+                   "End a stream whose client has not read for this long")
       ->envname("ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS");
   serve->add_option("--keepalive-seconds", o.keepalive_seconds, "gRPC keepalive ping interval")
       ->envname("ROLECALL_KEEPALIVE_SECONDS");
-  serve->add_option("--max-connection-age-seconds", o.max_connection_age_seconds,
-                    "Close client connections after this long (rebalancing); 0 = never")
+  serve
+      ->add_option("--max-connection-age-seconds", o.max_connection_age_seconds,
+                   "Close client connections after this long (rebalancing); 0 = never")
       ->envname("ROLECALL_MAX_CONNECTION_AGE_SECONDS");
-  serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")->envname("ROLECALL_TLS_CERT");
-  serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")->envname("ROLECALL_TLS_KEY");
-  serve->add_option("--tls-client-ca", o.tls_client_ca, "Require client certificates signed by this CA")
+  serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")
+      ->envname("ROLECALL_TLS_CERT");
+  serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")
+      ->envname("ROLECALL_TLS_KEY");
+  serve
+      ->add_option("--tls-client-ca", o.tls_client_ca,
+                   "Require client certificates signed by this CA")
       ->envname("ROLECALL_TLS_CLIENT_CA");
   serve->add_option("--log-level", o.log_level, "debug, info, warn or error")
       ->envname("ROLECALL_LOG_LEVEL");

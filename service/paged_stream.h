@@ -1,12 +1,12 @@
 #pragma once
 
+#include <grpcpp/support/sync_stream.h>
+
 #include <algorithm>
 #include <functional>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/sync_stream.h>
 
 #include "core/page_token.h"
 #include "core/paging.h"
@@ -39,8 +39,7 @@ absl::Status StreamPages(
   if (!paging.page_token.empty()) {
     ASSIGN_OR_RETURN(after, call.env().tokens.Decode(scope, paging.page_token));
   }
-  int64_t remaining =
-      paging.max_items > 0 ? paging.max_items : std::numeric_limits<int64_t>::max();
+  int64_t remaining = paging.max_items > 0 ? paging.max_items : std::numeric_limits<int64_t>::max();
   while (true) {
     if (ClientGone(call.context())) return absl::CancelledError("the client cancelled the stream");
     const int limit = static_cast<int>(std::min<int64_t>(page_size, remaining));

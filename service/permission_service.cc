@@ -80,7 +80,8 @@ grpc::Status PermissionServiceImpl::CheckPermission(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(const ResourceKey resource,
                      ResourceFrom(request->resource(), call.caller().org_id, "resource"));
     auto min_role = ParseRole(request->min_role(), resource.kind);
-    if (!min_role.ok()) return InvalidFields({{"min_role", std::string(min_role.status().message())}});
+    if (!min_role.ok())
+      return InvalidFields({{"min_role", std::string(min_role.status().message())}});
     ASSIGN_OR_RETURN(const Role role,
                      env_.store.EffectiveRole(call.caller().org_id, request->user_id(), resource));
     response->set_allowed(Allows(role, *min_role));
@@ -95,7 +96,8 @@ grpc::Status PermissionServiceImpl::ExplainPermission(grpc::ServerContext* ctx,
   return Call(env_, "ExplainPermission", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
     const std::string& org = call.caller().org_id;
-    ASSIGN_OR_RETURN(const ResourceKey resource, ResourceFrom(request->resource(), org, "resource"));
+    ASSIGN_OR_RETURN(const ResourceKey resource,
+                     ResourceFrom(request->resource(), org, "resource"));
     ASSIGN_OR_RETURN(const Role role, env_.store.EffectiveRole(org, request->user_id(), resource));
     ASSIGN_OR_RETURN(auto contributions,
                      env_.store.Contributions(org, request->user_id(), resource));

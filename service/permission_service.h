@@ -11,9 +11,9 @@ class PermissionServiceImpl final : public v1::PermissionService::Service {
  public:
   explicit PermissionServiceImpl(ServiceEnv& env) : env_(env) {}
 
-  grpc::Status ListUserPermissions(grpc::ServerContext* ctx,
-                                   const v1::ListUserPermissionsRequest* request,
-                                   grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) override;
+  grpc::Status ListUserPermissions(
+      grpc::ServerContext* ctx, const v1::ListUserPermissionsRequest* request,
+      grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) override;
   grpc::Status CheckPermission(grpc::ServerContext* ctx, const v1::CheckPermissionRequest* request,
                                v1::CheckPermissionResponse* response) override;
   grpc::Status ExplainPermission(grpc::ServerContext* ctx,

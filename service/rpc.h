@@ -1,11 +1,11 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/sync_stream.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
-
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/sync_stream.h>
 
 #include "absl/status/status.h"
 #include "core/page_token.h"

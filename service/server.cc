@@ -1,12 +1,13 @@
 #include "service/server.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+
+#include <fstream>
+#include <thread>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
@@ -19,9 +20,11 @@
 namespace rolecall {
 namespace {
 
-constexpr const char* kServiceNames[] = {"", "rolecall.v1.UserService",
-                                         "rolecall.v1.PermissionService",
-                                         "rolecall.v1.DirectoryService"};
+// How long connections stay open after the last call finished during shutdown.
+constexpr std::chrono::seconds kLinger{2};
+
+constexpr const char* kServiceNames[] = {
+    "", "rolecall.v1.UserService", "rolecall.v1.PermissionService", "rolecall.v1.DirectoryService"};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -64,23 +67,23 @@ RolecallServer::~RolecallServer() {
   if (probe_) probe_->Stop();
 }
 
-absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
-    const ServerOptions& options, Logger& log) {
+absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const ServerOptions& options,
+                                                                      Logger& log) {
   RETURN_IF_ERROR(PrepareSchema(options, log));
   std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
-  s->store_ = std::make_unique<PgStore>(
-      PoolOptions{options.database_url, options.pool_size,
-                  std::chrono::milliseconds(options.pool_timeout_ms)},
-      &s->metrics_);
+  s->store_ =
+      std::make_unique<PgStore>(PoolOptions{options.database_url, options.pool_size,
+                                            std::chrono::milliseconds(options.pool_timeout_ms)},
+                                &s->metrics_);
   s->metrics_.SetPoolSize(options.pool_size);
   ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
   s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
   s->auth_ = std::make_unique<Authenticator>(*s->store_);
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
-  s->streams_ = std::make_unique<StreamWatchdog>(
-      std::chrono::seconds(options.stream_idle_timeout_seconds));
-  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{*s->store_, *s->auth_, s->metrics_, log,
-                                                    *s->tokens_, *s->hasher_, *s->streams_});
+  s->streams_ =
+      std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));
+  s->env_ = std::make_unique<ServiceEnv>(
+      ServiceEnv{*s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_, *s->streams_});
   s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
   s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
   s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
@@ -130,9 +133,9 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(
   }
 
   RolecallServer* self = s.get();
-  s->probe_ = std::make_unique<DatabaseProbe>(
-      options.database_url, std::chrono::milliseconds(options.health_interval_ms),
-      [self](bool serving) { self->SetServing(serving); });
+  s->probe_ = std::make_unique<DatabaseProbe>(options.database_url,
+                                              std::chrono::milliseconds(options.health_interval_ms),
+                                              [self](bool serving) { self->SetServing(serving); });
   s->probe_->Start();
   log.Log(LogLevel::kInfo, "serving",
           {{"listen", options.listen},
@@ -162,8 +165,13 @@ void RolecallServer::Shutdown() {
   probe_->Stop();
   SetServing(false);
   log_.Log(LogLevel::kInfo, "draining", {{"grace_seconds", options_.shutdown_grace_seconds}});
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    std::chrono::seconds(options_.shutdown_grace_seconds));
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
+  server_->Shutdown(deadline);
+  // Shutdown returns once every handler has finished, but the last messages of a stream may
+  // still sit in the connection, waiting for the client to read them. Keep the connections
+  // open a little longer (within the grace period) so they arrive instead of being reset.
+  std::this_thread::sleep_until(std::min(deadline, std::chrono::system_clock::now() + kLinger));
   log_.Log(LogLevel::kInfo, "stopped");
 }
 

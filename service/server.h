@@ -1,8 +1,8 @@
 #pragma once
 
-#include <memory>
-
 #include <grpcpp/server.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "core/page_token.h"

@@ -1,13 +1,13 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <grpcpp/server_context.h>
 
 namespace rolecall {
 
@@ -42,9 +42,9 @@ class StreamWatchdog final {
   const std::chrono::milliseconds limit_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
-  uint64_t next_id_ = 0;   // guarded by mu_
-  uint64_t cancelled_ = 0; // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  uint64_t next_id_ = 0;    // guarded by mu_
+  uint64_t cancelled_ = 0;  // guarded by mu_
   struct Pending {
     grpc::ServerContext* ctx;
     std::chrono::steady_clock::time_point since;

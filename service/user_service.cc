@@ -73,14 +73,14 @@ grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUse
         break;
     }
     if (wanted.empty()) return absl::InvalidArgumentError("Provide --email or --name.");
-    ASSIGN_OR_RETURN(UserMatch match, env_.store.FindUser(call.caller().org_id, *request, accounts));
+    ASSIGN_OR_RETURN(UserMatch match,
+                     env_.store.FindUser(call.caller().org_id, *request, accounts));
     if (match.match_count == 0) {
       return absl::NotFoundError(absl::StrCat("No user found matching '", wanted, "'."));
     }
     if (match.match_count > 1) {
       return absl::FailedPreconditionError(absl::StrCat(
-          match.match_count, " users are named '", wanted,
-          "'. Please use --email to pick one."));
+          match.match_count, " users are named '", wanted, "'. Please use --email to pick one."));
     }
     *response = std::move(*match.user);
     return absl::OkStatus();

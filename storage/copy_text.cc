@@ -48,12 +48,24 @@ bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view
         if (w != start) return false;
         is_null = true;
         break;
-      case 'b': data[w++] = '\b'; break;
-      case 'f': data[w++] = '\f'; break;
-      case 'n': data[w++] = '\n'; break;
-      case 'r': data[w++] = '\r'; break;
-      case 't': data[w++] = '\t'; break;
-      case 'v': data[w++] = '\v'; break;
+      case 'b':
+        data[w++] = '\b';
+        break;
+      case 'f':
+        data[w++] = '\f';
+        break;
+      case 'n':
+        data[w++] = '\n';
+        break;
+      case 'r':
+        data[w++] = '\r';
+        break;
+      case 't':
+        data[w++] = '\t';
+        break;
+      case 'v':
+        data[w++] = '\v';
+        break;
       case 'x': {
         int value = 0, digits = 0;
         while (digits < 2 && r < n && HexValue(data[r]) >= 0) {
@@ -83,7 +95,8 @@ std::string InlineParameters(std::string_view sql, const std::vector<std::string
   std::string out;
   out.reserve(sql.size() + 64);
   for (size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+    if (sql[i] == '$' && i + 1 < sql.size() &&
+        std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       size_t j = i + 1;
       size_t n = 0;
       while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) {

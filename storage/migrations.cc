@@ -1,7 +1,6 @@
 #include "storage/migrations.h"
 
 #include <map>
-
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -27,7 +26,8 @@ std::vector<AppliedMigration> ReadApplied(pqxx::connection& conn) {
   const auto exists = tx.exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
   std::vector<AppliedMigration> out;
   if (!exists[0][0].as<bool>()) return out;
-  for (const auto& row : tx.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
+  for (const auto& row :
+       tx.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version")) {
     out.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>()});
   }
   return out;
@@ -51,16 +51,16 @@ absl::StatusOr<std::vector<Migration>> PendingMigrations(
   for (const auto& a : applied) {
     auto it = by_version.find(a.version);
     if (it == by_version.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database schema is newer than this binary: it has migration ", a.name,
-          ", which this rolecall-server does not know; run a newer rolecall-server"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database schema is newer than this binary: it has migration ", a.name,
+                       ", which this rolecall-server does not know; run a newer rolecall-server"));
     }
     if (MigrationChecksum(*it->second) != a.checksum) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "migration ", a.name, " was edited after it was applied (recorded checksum ",
-          a.checksum.substr(0, 12), "…, file checksum ",
-          MigrationChecksum(*it->second).substr(0, 12),
-          "…); restore the original file and add a new migration instead"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("migration ", a.name, " was edited after it was applied (recorded checksum ",
+                       a.checksum.substr(0, 12), "…, file checksum ",
+                       MigrationChecksum(*it->second).substr(0, 12),
+                       "…); restore the original file and add a new migration instead"));
     }
     by_version.erase(it);
   }
@@ -120,10 +120,10 @@ absl::Status CheckSchemaCurrent(pqxx::connection& conn, const std::vector<Migrat
     auto pending = PendingMigrations(known, ReadApplied(conn));
     if (!pending.ok()) return pending.status();
     if (!pending->empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database is not migrated (", pending->size(), " of ", known.size(),
-          " migrations pending, first ", pending->front().name,
-          "); run `rolecall-server migrate` or start with --migrate"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database is not migrated (", pending->size(), " of ", known.size(),
+                       " migrations pending, first ", pending->front().name,
+                       "); run `rolecall-server migrate` or start with --migrate"));
     }
     return absl::OkStatus();
   } catch (...) {

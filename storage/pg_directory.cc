@@ -1,8 +1,7 @@
 // PgStore: clouds, projects, user groups, memberships, service accounts and grants.
-#include <set>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -112,8 +111,8 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
   const std::string kGroupCols =
       "group_id, name, org_id, " MICROS("created_at") ", " MICROS("updated_at");
   return {
-      {kInsertCloud, "INSERT INTO clouds (org_id, cloud_id, name) VALUES ($1, $2, $3) RETURNING " +
-                         kCloudCols},
+      {kInsertCloud,
+       "INSERT INTO clouds (org_id, cloud_id, name) VALUES ($1, $2, $3) RETURNING " + kCloudCols},
       {kCloudById, "SELECT " + kCloudCols + " FROM clouds WHERE org_id = $1 AND cloud_id = $2"},
       {kCloudByName, "SELECT " + kCloudCols + " FROM clouds WHERE org_id = $1 AND name = $2"},
       {kListClouds, "SELECT " + kCloudCols +
@@ -132,10 +131,12 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
                           "AND ($4 = '' OR cloud_id = $4) AND " +
                           NameFilter("name", "$5") + " ORDER BY name, project_id LIMIT $6"},
       {kDeleteProject, "DELETE FROM projects WHERE org_id = $1 AND project_id = $2"},
-      {kInsertGroup, "INSERT INTO user_groups (org_id, group_id, name) VALUES ($1, $2, $3) "
-                     "RETURNING " +
-                         kGroupCols},
-      {kGroupById, "SELECT " + kGroupCols + " FROM user_groups WHERE org_id = $1 AND group_id = $2"},
+      {kInsertGroup,
+       "INSERT INTO user_groups (org_id, group_id, name) VALUES ($1, $2, $3) "
+       "RETURNING " +
+           kGroupCols},
+      {kGroupById,
+       "SELECT " + kGroupCols + " FROM user_groups WHERE org_id = $1 AND group_id = $2"},
       {kGroupByName, "SELECT " + kGroupCols + " FROM user_groups WHERE org_id = $1 AND name = $2"},
       {kListGroups, "SELECT " + kGroupCols +
                         " FROM user_groups WHERE org_id = $1 AND (name, group_id) > ($2, $3) AND " +
@@ -152,7 +153,8 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
       {kRemoveMembers,
        "DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id IN "
        "(SELECT json_array_elements_text($3::json)) RETURNING user_id"},
-      {kTouchGroup, "UPDATE user_groups SET updated_at = now() WHERE org_id = $1 AND group_id = $2"},
+      {kTouchGroup,
+       "UPDATE user_groups SET updated_at = now() WHERE org_id = $1 AND group_id = $2"},
       {kListMemberships,
        "SELECT g.group_id, g.name, coalesce((SELECT string_agg(u.email, E'\\n' ORDER BY "
        "u.email_key) FROM group_members m JOIN users u ON u.org_id = m.org_id AND u.user_id = "
@@ -189,21 +191,26 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
        "resource_id = $4 AND role = $5"},
       {kListGrants,
        "SELECT kind, principal, role, micros, label FROM ("
-       "  SELECT 'g' AS kind, gg.group_id AS principal, gg.role, " MICROS("gg.created_at")
-       "    AS micros, g.name::text AS label FROM group_grants gg JOIN user_groups g"
-       "    ON g.org_id = gg.org_id AND g.group_id = gg.group_id"
-       "    WHERE gg.org_id = $1 AND gg.resource_kind = $2 AND gg.resource_id = $3"
-       "  UNION ALL"
-       "  SELECT 'u', ug.user_id, ug.role, " MICROS("ug.created_at") ", u.email"
-       "    FROM user_grants ug JOIN users u ON u.org_id = ug.org_id AND u.user_id = ug.user_id"
-       "    WHERE ug.org_id = $1 AND ug.resource_kind = $2 AND ug.resource_id = $3"
-       ") x WHERE (kind, principal, role) > ($4, $5, $6::smallint) "
-       "ORDER BY kind, principal, role LIMIT $7"},
+       "  SELECT 'g' AS kind, gg.group_id AS principal, gg.role, " MICROS(
+           "gg.created_at") "    AS micros, g.name::text AS label FROM group_grants gg JOIN "
+                            "user_groups g"
+                            "    ON g.org_id = gg.org_id AND g.group_id = gg.group_id"
+                            "    WHERE gg.org_id = $1 AND gg.resource_kind = $2 AND gg.resource_id "
+                            "= $3"
+                            "  UNION ALL"
+                            "  SELECT 'u', ug.user_id, ug.role, " MICROS(
+                                "ug.created_at") ", u.email"
+                                                 "    FROM user_grants ug JOIN users u ON u.org_id "
+                                                 "= ug.org_id AND u.user_id = ug.user_id"
+                                                 "    WHERE ug.org_id = $1 AND ug.resource_kind = "
+                                                 "$2 AND ug.resource_id = $3"
+                                                 ") x WHERE (kind, principal, role) > ($4, $5, "
+                                                 "$6::smallint) "
+                                                 "ORDER BY kind, principal, role LIMIT $7"},
   };
 }
 
-absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const std::string& org_id,
-                                               const std::string& name) {
+absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const std::string& org_id, const std::string& name) {
   v1::Cloud out;
   absl::Status s = pool_.Run("creating the cloud", [&](pqxx::connection& c) {
     pqxx::work tx(c);
@@ -300,12 +307,12 @@ absl::StatusOr<Page<v1::Project>> PgStore::ListProjects(const std::string& org_i
   const auto [name, id] = NameIdCursor(after);
   RETURN_IF_ERROR(pool_.Run("listing projects", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
-    page = sql::PageOf<v1::Project>(tx.exec_prepared(kListProjects, org_id, name, id, query.parent_id,
-                                                query.name_contains, limit + 1),
-                               limit, ProjectFromRow, [](const pqxx::row& r) {
-                                 return std::vector<std::string>{r[1].as<std::string>(),
-                                                                 r[0].as<std::string>()};
-                               });
+    page = sql::PageOf<v1::Project>(
+        tx.exec_prepared(kListProjects, org_id, name, id, query.parent_id, query.name_contains,
+                         limit + 1),
+        limit, ProjectFromRow, [](const pqxx::row& r) {
+          return std::vector<std::string>{r[1].as<std::string>(), r[0].as<std::string>()};
+        });
     return absl::OkStatus();
   }));
   return page;
@@ -395,9 +402,8 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(pqxx::transaction_base& tx
     }
   }
   if (!unknown.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no such user", unknown.size() > 1 ? "s" : "", ": ",
-                     absl::StrJoin(unknown, ", ")));
+    return absl::NotFoundError(absl::StrCat("no such user", unknown.size() > 1 ? "s" : "", ": ",
+                                            absl::StrJoin(unknown, ", ")));
   }
   return ids;
 }
@@ -413,8 +419,9 @@ absl::StatusOr<int> PgStore::AddMembers(const std::string& org_id, const std::st
       return NotFound("user group", group_id);
     }
     ASSIGN_OR_RETURN(const auto ids, ResolveUsers(tx, org_id, users));
-    added = static_cast<int>(
-        tx.exec_prepared(kAddMembers, org_id, group_id, nlohmann::json(ids).dump()).affected_rows());
+    added =
+        static_cast<int>(tx.exec_prepared(kAddMembers, org_id, group_id, nlohmann::json(ids).dump())
+                             .affected_rows());
     if (added > 0) tx.exec_prepared(kTouchGroup, org_id, group_id);
     tx.commit();
     return absl::OkStatus();
@@ -432,8 +439,8 @@ absl::StatusOr<int> PgStore::RemoveMembers(const std::string& org_id, const std:
     }
     ASSIGN_OR_RETURN(const auto ids, ResolveUsers(tx, org_id, users));
     std::set<std::string> gone;
-    for (const auto& r : tx.exec_prepared(kRemoveMembers, org_id, group_id,
-                                          nlohmann::json(ids).dump())) {
+    for (const auto& r :
+         tx.exec_prepared(kRemoveMembers, org_id, group_id, nlohmann::json(ids).dump())) {
       gone.insert(r[0].as<std::string>());
     }
     std::vector<std::string> not_members;
@@ -441,9 +448,9 @@ absl::StatusOr<int> PgStore::RemoveMembers(const std::string& org_id, const std:
       if (!gone.count(ids[i])) not_members.push_back(users[i]);
     }
     if (!not_members.empty()) {
-      return absl::NotFoundError(absl::StrCat("not members of the group: ",
-                                              absl::StrJoin(not_members, ", "),
-                                              "; no member was removed"));
+      return absl::NotFoundError(
+          absl::StrCat("not members of the group: ", absl::StrJoin(not_members, ", "),
+                       "; no member was removed"));
     }
     removed = static_cast<int>(gone.size());
     if (removed > 0) tx.exec_prepared(kTouchGroup, org_id, group_id);
@@ -559,17 +566,16 @@ void SetResource(v1::ResourceRef* ref, const ResourceKey& r) {
 
 }  // namespace
 
-absl::StatusOr<v1::Grant> PgStore::GrantRole(const std::string& org_id,
-                                             const ResourceKey& resource,
+absl::StatusOr<v1::Grant> PgStore::GrantRole(const std::string& org_id, const ResourceKey& resource,
                                              const PrincipalKey& principal, Role role) {
   v1::Grant out;
   RETURN_IF_ERROR(pool_.Run("granting the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     RETURN_IF_ERROR(CheckResource(tx, org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, org_id, principal));
-    const auto row = tx.exec_prepared1(principal.group ? kGrantGroup : kGrantUser, org_id, who.id,
-                                       static_cast<int>(resource.kind), resource.id,
-                                       static_cast<int>(role));
+    const auto row =
+        tx.exec_prepared1(principal.group ? kGrantGroup : kGrantUser, org_id, who.id,
+                          static_cast<int>(resource.kind), resource.id, static_cast<int>(role));
     tx.commit();
     SetResource(out.mutable_resource(), resource);
     if (principal.group) {
@@ -594,10 +600,10 @@ absl::Status PgStore::RevokeRole(const std::string& org_id, const ResourceKey& r
     if (tx.exec_prepared(principal.group ? kRevokeGroup : kRevokeUser, org_id, who.id,
                          static_cast<int>(resource.kind), resource.id, static_cast<int>(role))
             .affected_rows() == 0) {
-      return absl::NotFoundError(absl::StrCat(
-          principal.group ? "user group '" : "user '", principal.id_or_email, "' does not hold ",
-          std::string(RoleName(role)), " on ", std::string(ResourceKindName(resource.kind)), " '",
-          resource.id, "'"));
+      return absl::NotFoundError(
+          absl::StrCat(principal.group ? "user group '" : "user '", principal.id_or_email,
+                       "' does not hold ", std::string(RoleName(role)), " on ",
+                       std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
     }
     tx.commit();
     return absl::OkStatus();

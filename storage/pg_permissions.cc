@@ -14,22 +14,6 @@ constexpr const char* kOrgOwners = "org_owners";
 constexpr const char* kEffectiveRole = "effective_role";
 constexpr const char* kContributions = "contributions";
 
-// The user's direct grants on the resource ($1 org, $2 user, $3 kind, $4 resource).
-#define DIRECT_GRANTS                                                                     \
-  "FROM user_grants WHERE org_id = $1 AND user_id = $2 AND resource_kind = $3::int AND " \
-  "resource_id = $4"
-// The grants on the resource of the groups the user is in, with the group's name (as g).
-#define GROUP_GRANTS_NAMED                                                                   \
-  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = "    \
-  "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
-  "WHERE m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = $3::int AND "               \
-  "gg.resource_id = $4"
-// The groups that make the user an org owner, when the resource is not the organization.
-#define GROUP_OWNERSHIPS_NAMED                                                               \
-  "FROM group_members m JOIN group_grants gg ON gg.org_id = m.org_id AND gg.group_id = "    \
-  "m.group_id JOIN user_groups g ON g.org_id = gg.org_id AND g.group_id = gg.group_id "     \
-  "WHERE $3::int <> 0 AND m.org_id = $1 AND m.user_id = $2 AND gg.resource_kind = 0 AND "    \
-  "gg.role = 3"
 }  // namespace
 
 std::vector<PreparedStatement> PgStore::PermissionStatements() {
@@ -42,16 +26,7 @@ std::vector<PreparedStatement> PgStore::PermissionStatements() {
        "    WHERE gg.org_id = $1 AND gg.resource_kind = 0 AND gg.role = 3) "
        "ORDER BY u.email_key"},
       {kEffectiveRole, Query("effective_role.sql")},
-      {kContributions,
-       "SELECT source, role, group_id, group_name FROM ("
-       "  SELECT 1 AS source, role::int, ''::text AS group_id, ''::text AS group_name "
-       DIRECT_GRANTS
-       "  UNION ALL SELECT 2, gg.role, g.group_id, g.name " GROUP_GRANTS_NAMED
-       "  UNION ALL SELECT 3, 3, '', '' FROM user_grants WHERE $3::int <> 0 AND org_id = $1"
-       "    AND user_id = $2 AND resource_kind = 0 AND role = 3"
-       "  UNION ALL SELECT 3, 3, g.group_id, g.name " GROUP_OWNERSHIPS_NAMED
-       "  UNION ALL SELECT 4, 2, '', '' WHERE $3::int = 0"
-       ") x ORDER BY role DESC, source, group_name"},
+      {kContributions, Query("contributions.sql")},
   };
 }
 
@@ -84,8 +59,7 @@ absl::Status PgStore::StreamUserPermissions(
         // a row. libpqxx 6 writes stream_from's "table" verbatim into COPY <table> TO STDOUT,
         // which lets it take a parenthesized query; COPY takes no bind parameters, so the
         // values are inlined as quoted literals.
-        pqxx::transaction<pqxx::isolation_level::repeatable_read,
-                          pqxx::readwrite_policy::read_only>
+        pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
             tx(c);
         const std::string query = sql::InlineParameters(
             Query("user_permissions.sql"), {tx.quote(org_id), tx.quote(after), tx.quote(user_id)});
@@ -152,7 +126,8 @@ absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std
     pqxx::nontransaction tx(c);
     const auto r = tx.exec_prepared1(kEffectiveRole, org_id, user_id,
                                      static_cast<int>(resource.kind), resource.id);
-    if (!r[0].as<bool>()) return absl::NotFoundError(absl::StrCat("user '", user_id, "' not found"));
+    if (!r[0].as<bool>())
+      return absl::NotFoundError(absl::StrCat("user '", user_id, "' not found"));
     if (!r[1].as<bool>()) {
       return absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(resource.kind)), " '",
                                               resource.id, "' not found"));
@@ -163,8 +138,9 @@ absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std
   return role;
 }
 
-absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(
-    const std::string& org_id, const std::string& user_id, const ResourceKey& resource) {
+absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const std::string& org_id,
+                                                                     const std::string& user_id,
+                                                                     const ResourceKey& resource) {
   std::vector<v1::Contribution> out;
   RETURN_IF_ERROR(pool_.Run("explaining the permission", [&](pqxx::connection& c) {
     out.clear();

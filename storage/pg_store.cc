@@ -1,7 +1,6 @@
 #include "storage/pg_store.h"
 
 #include <map>
-
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -53,8 +52,8 @@ std::string WithAccountParam(std::string sql, const std::string& param) {
 
 std::string FindUserSql(const char* key_clause) {
   return WithAccountParam(absl::StrCat("SELECT ", sql::kUserColumns, ", count(*) OVER () ",
-                                       "FROM users u WHERE u.org_id = $1 AND ", key_clause,
-                                       " AND ", kAccountClause, " ORDER BY u.email_key LIMIT 1"),
+                                       "FROM users u WHERE u.org_id = $1 AND ", key_clause, " AND ",
+                                       kAccountClause, " ORDER BY u.email_key LIMIT 1"),
                           "$3");
 }
 
@@ -168,9 +167,8 @@ absl::Status PgStore::InsertApiKey(const ApiKeyRecord& key, const std::string& n
     }
     if (!key.principal_user_id.empty() &&
         tx.exec_prepared(kUserExists, key.org_id, key.principal_user_id).empty()) {
-      return absl::NotFoundError(absl::StrCat("user '", key.principal_user_id,
-                                              "' does not exist in organization '", key.org_id,
-                                              "'"));
+      return absl::NotFoundError(absl::StrCat(
+          "user '", key.principal_user_id, "' does not exist in organization '", key.org_id, "'"));
     }
     tx.exec_prepared(kInsertApiKey, key.org_id, key.key_id, key.secret_hash,
                      std::string(ScopeName(key.scope)), key.principal_user_id, name);
@@ -257,15 +255,15 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
   for (const auto& row : users) {
     const auto& u = row.user;
     emails.push_back(u.email());
-    rows.push_back({{"user_id", row.user_id},
-                    {"email", u.email()},
-                    {"name", u.name()},
-                    {"lastname", u.has_lastname() ? nlohmann::json(u.lastname()) : nullptr},
-                    {"title", u.has_title() ? nlohmann::json(u.title()) : nullptr},
-                    {"is_sso_user", u.is_sso_user()},
-                    {"password_hash", row.password_hash.empty()
-                                          ? nlohmann::json(nullptr)
-                                          : nlohmann::json(row.password_hash)}});
+    rows.push_back(
+        {{"user_id", row.user_id},
+         {"email", u.email()},
+         {"name", u.name()},
+         {"lastname", u.has_lastname() ? nlohmann::json(u.lastname()) : nullptr},
+         {"title", u.has_title() ? nlohmann::json(u.title()) : nullptr},
+         {"is_sso_user", u.is_sso_user()},
+         {"password_hash", row.password_hash.empty() ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(row.password_hash)}});
   }
   const std::string emails_json = emails.dump();
   const std::string rows_json = rows.dump();
@@ -276,10 +274,10 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
     if (!existing.empty()) {
       std::vector<std::string> taken;
       for (const auto& r : existing) taken.push_back(r[0].as<std::string>());
-      return absl::AlreadyExistsError(absl::StrCat(
-          taken.size() == 1 ? "a user with this email already exists: "
-                            : "users with these emails already exist: ",
-          absl::StrJoin(taken, ", "), "; no user was created"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(taken.size() == 1 ? "a user with this email already exists: "
+                                         : "users with these emails already exist: ",
+                       absl::StrJoin(taken, ", "), "; no user was created"));
     }
     for (const auto& r : tx.exec_prepared(kInsertUsers, org_id, rows_json)) {
       created_at[r[0].as<std::string>()] = r[1].as<int64_t>();
@@ -311,28 +309,25 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
   return out;
 }
 
-absl::StatusOr<Page<v1::User>> PgStore::ListUsers(const std::string& org_id,
-                                                  const UserQuery& query,
+absl::StatusOr<Page<v1::User>> PgStore::ListUsers(const std::string& org_id, const UserQuery& query,
                                                   const std::vector<std::string>& after,
                                                   int limit) {
   Page<v1::User> page;
   const std::string after_key = after.empty() ? "" : after[0];
   RETURN_IF_ERROR(pool_.Run("listing users", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
-    page = sql::PageOf<v1::User>(tx.exec_prepared(kListUsers, org_id, after_key, query.email_contains,
-                                             query.name_contains, AccountParam(query.accounts),
-                                             limit + 1),
-                            limit, sql::UserFromRow, [](const pqxx::row& r) {
-                              return std::vector<std::string>{r[9].as<std::string>()};
-                            });
+    page = sql::PageOf<v1::User>(
+        tx.exec_prepared(kListUsers, org_id, after_key, query.email_contains, query.name_contains,
+                         AccountParam(query.accounts), limit + 1),
+        limit, sql::UserFromRow,
+        [](const pqxx::row& r) { return std::vector<std::string>{r[9].as<std::string>()}; });
     return absl::OkStatus();
   }));
   return page;
 }
 
 absl::StatusOr<UserMatch> PgStore::FindUser(const std::string& org_id,
-                                            const v1::GetUserRequest& key,
-                                            AccountFilter accounts) {
+                                            const v1::GetUserRequest& key, AccountFilter accounts) {
   const char* statement = nullptr;
   std::string value;
   switch (key.key_case()) {

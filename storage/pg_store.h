@@ -74,8 +74,7 @@ class PgStore final : public Store {
                                       const PrincipalKey& principal, Role role) override;
   absl::Status RevokeRole(const std::string& org_id, const ResourceKey& resource,
                           const PrincipalKey& principal, Role role) override;
-  absl::StatusOr<Page<v1::Grant>> ListGrants(const std::string& org_id,
-                                             const ResourceKey& resource,
+  absl::StatusOr<Page<v1::Grant>> ListGrants(const std::string& org_id, const ResourceKey& resource,
                                              const std::vector<std::string>& after,
                                              int limit) override;
 
@@ -85,8 +84,9 @@ class PgStore final : public Store {
       const std::function<bool(v1::UserPermissions&&, const std::string&)>& on_user) override;
   absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                      const ResourceKey& resource) override;
-  absl::StatusOr<std::vector<v1::Contribution>> Contributions(
-      const std::string& org_id, const std::string& user_id, const ResourceKey& resource) override;
+  absl::StatusOr<std::vector<v1::Contribution>> Contributions(const std::string& org_id,
+                                                              const std::string& user_id,
+                                                              const ResourceKey& resource) override;
 
   absl::Status SeedDemo() override;
 

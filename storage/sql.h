@@ -1,13 +1,11 @@
 #pragma once
 
 #include <cstdint>
-
 #include <pqxx/pqxx>
-
-#include "storage/store.h"
 
 #include "google/protobuf/timestamp.pb.h"
 #include "rolecall/v1/users.pb.h"
+#include "storage/store.h"
 
 // Pieces of SQL and row decoding shared by the PostgreSQL store's queries.
 namespace rolecall::sql {

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include <functional>
-
 #include "core/api_key.h"
 #include "core/paging.h"
 #include "core/roles.h"
@@ -29,7 +28,7 @@ struct ApiKeyRecord {
 // A user to insert; validated, with its id and password hash already made.
 struct NewUserRow {
   std::string user_id;
-  v1::AdminCreateUser user;  // password ignored
+  v1::AdminCreateUser user;   // password ignored
   std::string password_hash;  // empty: no password
 };
 
@@ -66,7 +65,6 @@ struct ListQuery {
   std::string parent_id;      // the cloud of ListProjects, the group of ListGroupMemberships
   std::string name_contains;  // case-insensitive
 };
-
 
 // Result of a GetUser-style lookup.
 struct UserMatch {
@@ -145,8 +143,8 @@ class Store {
 
   virtual absl::StatusOr<v1::UserGroup> CreateGroup(const std::string& org_id,
                                                     const std::string& name) = 0;
-  virtual absl::StatusOr<v1::UserGroup> GetGroup(const std::string& org_id,
-                                                 const std::string& key, bool by_name) = 0;
+  virtual absl::StatusOr<v1::UserGroup> GetGroup(const std::string& org_id, const std::string& key,
+                                                 bool by_name) = 0;
   virtual absl::StatusOr<Page<v1::UserGroup>> ListGroups(const std::string& org_id,
                                                          const ListQuery& query,
                                                          const std::vector<std::string>& after,
@@ -158,8 +156,7 @@ class Store {
   virtual absl::StatusOr<int> AddMembers(const std::string& org_id, const std::string& group_id,
                                          const std::vector<std::string>& users) = 0;
   // Removes users from a group, all or nothing: NOT_FOUND naming users who are not members.
-  virtual absl::StatusOr<int> RemoveMembers(const std::string& org_id,
-                                            const std::string& group_id,
+  virtual absl::StatusOr<int> RemoveMembers(const std::string& org_id, const std::string& group_id,
                                             const std::vector<std::string>& users) = 0;
   virtual absl::StatusOr<Page<v1::GroupMembership>> ListMemberships(
       const std::string& org_id, const ListQuery& query, const std::vector<std::string>& after,
@@ -197,8 +194,7 @@ class Store {
       const std::function<bool(v1::UserPermissions&&, const std::string& sort_key)>& on_user) = 0;
   // The user's effective role on the resource (org owners own everything). NOT_FOUND for an
   // unknown user or resource.
-  virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id,
-                                             const std::string& user_id,
+  virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                              const ResourceKey& resource) = 0;
   // Every grant contributing to the user's role on the resource, most permissive first.
   virtual absl::StatusOr<std::vector<v1::Contribution>> Contributions(

@@ -1,9 +1,9 @@
 #include "cli/users_file.h"
 
-#include "tests/support/reference_examples.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "tests/support/reference_examples.h"
 
 namespace rolecall::cli {
 namespace {

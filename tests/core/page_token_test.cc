@@ -17,9 +17,9 @@ TEST(PageToken, RoundTripsTheCursor) {
 
 TEST(PageToken, IsUrlSafeText) {
   const std::string token = kCodec.Encode("s", {"some cursor value with / and +"});
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(PageToken, RejectsEveryChangedCharacter) {
@@ -28,8 +28,7 @@ TEST(PageToken, RejectsEveryChangedCharacter) {
   for (size_t i = 0; i < token.size(); ++i) {
     std::string tampered = token;
     tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
-    EXPECT_EQ(kCodec.Decode(scope, tampered).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(kCodec.Decode(scope, tampered).status().code(), absl::StatusCode::kInvalidArgument)
         << "position " << i;
   }
 }
@@ -50,9 +49,9 @@ TEST(PageToken, RejectsAnotherKeysTokens) {
 
 TEST(PageToken, RejectsGarbageTruncationAndExtension) {
   const std::string token = kCodec.Encode("s", {"cursor"});
-  for (const std::string& bad : {std::string(""), std::string("!!!"), std::string("AAAA"),
-                                 token.substr(0, token.size() - 1), token + "A",
-                                 std::string(5000, 'A')}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("!!!"), std::string("AAAA"), token.substr(0, token.size() - 1),
+        token + "A", std::string(5000, 'A')}) {
     EXPECT_FALSE(kCodec.Decode("s", bad).ok()) << bad;
   }
 }

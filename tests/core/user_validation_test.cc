@@ -67,8 +67,7 @@ TEST(UserValidation, EmailDomainNeedsADot) {
 TEST(UserValidation, EmailRejectsSpacesAndControlCharacters) {
   EXPECT_THAT(Fields(Check({Valid("a nn@example.com")})), ElementsAre("create_users[0].email"));
   EXPECT_THAT(Fields(Check({Valid("ann\t@example.com")})), ElementsAre("create_users[0].email"));
-  EXPECT_THAT(Fields(Check({Valid("ann\x7f@example.com")})),
-              ElementsAre("create_users[0].email"));
+  EXPECT_THAT(Fields(Check({Valid("ann\x7f@example.com")})), ElementsAre("create_users[0].email"));
 }
 
 TEST(UserValidation, EmailAtMost254Characters) {
@@ -110,8 +109,8 @@ TEST(UserValidation, NameFieldsRejectControlCharacters) {
 }
 
 TEST(UserValidation, DuplicateEmailInBatchIsCaseInsensitive) {
-  const auto v = Check({Valid("ann@example.com"), Valid("bob@example.com"),
-                        Valid("ANN@Example.com")});
+  const auto v =
+      Check({Valid("ann@example.com"), Valid("bob@example.com"), Valid("ANN@Example.com")});
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "create_users[2].email");
   EXPECT_THAT(v[0].description, HasSubstr("create_users[0]"));
@@ -144,9 +143,9 @@ TEST(UserValidation, ReportsEveryProblemOfEveryEntry) {
   a.clear_name();
   auto b = Valid("ok@example.com");
   b.set_password("short");
-  EXPECT_THAT(Fields(Check({a, Valid("fine@example.com"), b})),
-              ElementsAre("create_users[0].email", "create_users[0].name",
-                          "create_users[2].password"));
+  EXPECT_THAT(
+      Fields(Check({a, Valid("fine@example.com"), b})),
+      ElementsAre("create_users[0].email", "create_users[0].name", "create_users[2].password"));
 }
 
 TEST(InvalidFields, CarriesEveryViolationInTheStatus) {

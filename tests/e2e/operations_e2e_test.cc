@@ -1,14 +1,13 @@
 // Operating the real server: shutdown during a long stream, idle-stream limits, deadlines and the
 // metrics that tell what is slow or failing.
 #include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <atomic>
 #include <thread>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
@@ -19,16 +18,18 @@ namespace rolecall {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using testing::AuthedContext;
+using ::testing::HasSubstr;
 
 // Loads the benchmark generator's organization `org_bench` at scale S (1,000 users, ~17k
 // effective permission rows) into the database.
 void LoadScaleS(const testing::TestDatabase& db) {
   const auto result = testing::RunCommand(
-      {"psql", db.url(), "-q", "-X", "-v", "org=org_bench", "-v", "users=1000", "-v", "groups=20",
-       "-v", "clouds=10", "-v", "projects=100", "-v", "direct_grants=5000", "-v",
-       "group_grants=200", "-f", ROLECALL_SOURCE_DIR "/bench/generate.sql"});
+      {"psql", db.url(),           "-q", "-X",
+       "-v",   "org=org_bench",    "-v", "users=1000",
+       "-v",   "groups=20",        "-v", "clouds=10",
+       "-v",   "projects=100",     "-v", "direct_grants=5000",
+       "-v",   "group_grants=200", "-f", ROLECALL_SOURCE_DIR "/bench/generate.sql"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 }
 
@@ -68,8 +69,8 @@ TEST_F(OperationsE2E, SigtermDuringALongStreamDrainsItAndExitsZero) {
   server.process().Signal(SIGTERM);
   // At once: health reports NOT_SERVING (or the listener is already closed), and new calls are
   // refused.
-  ASSERT_TRUE(testing::WaitFor(
-      [&] { return testing::HealthStatus(server.Channel()) != "SERVING"; }, 2s));
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return testing::HealthStatus(server.Channel()) != "SERVING"; }, 2s));
   auto fresh = v1::UserService::NewStub(server.Channel());
   v1::GetUserRequest get;
   get.set_email("user1@bench.example.com");
@@ -100,10 +101,7 @@ TEST_F(OperationsE2E, AStreamWhoseClientStopsReadingIsEndedAndReleasesItsConnect
   ASSERT_TRUE(reader->Read(&page));
   // Stop reading: the server's writes block, then the watchdog ends the call.
   EXPECT_TRUE(testing::WaitFor(
-      [&] {
-        return server.Log().find("\"code\":\"CANCELLED\"") != std::string::npos;
-      },
-      15s))
+      [&] { return server.Log().find("\"code\":\"CANCELLED\"") != std::string::npos; }, 15s))
       << server.Log();
   EXPECT_TRUE(testing::WaitFor(
       [&] {
@@ -156,10 +154,15 @@ TEST_F(OperationsE2E, MetricsTellWhatIsSlowAndWhatIsFailing) {
   ASSERT_EQ(stub->CheckPermission(AuthedContext(key).get(), check, &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
   const std::string metrics = testing::HttpGet(server.metrics_port(), "/metrics");
-  EXPECT_THAT(metrics, HasSubstr(R"(rolecall_rpc_requests_total{code="OK",method="CheckPermission"} 1)"));
   EXPECT_THAT(metrics,
-              HasSubstr(R"(rolecall_rpc_requests_total{code="NOT_FOUND",method="CheckPermission"} 1)"));
-  EXPECT_THAT(metrics, HasSubstr(R"(rolecall_db_query_duration_seconds_count{operation="checking the permission"} 2)"));
+              HasSubstr(R"(rolecall_rpc_requests_total{code="OK",method="CheckPermission"} 1)"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(R"(rolecall_rpc_requests_total{code="NOT_FOUND",method="CheckPermission"} 1)"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(
+          R"(rolecall_db_query_duration_seconds_count{operation="checking the permission"} 2)"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_max_connections 16"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_wait_seconds_count"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_waits_total 0"));

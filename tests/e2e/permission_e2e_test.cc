@@ -11,9 +11,9 @@
 namespace rolecall {
 namespace {
 
+using testing::AuthedContext;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::AuthedContext;
 using testing::TestDatabase;
 using testing::TestServer;
 
@@ -90,23 +90,23 @@ TEST_F(PermissionE2E, ReferenceListPermissionsExampleOnTheDemoOrganization) {
 }
 
 TEST_F(PermissionE2E, CheckExitCodesAndExplainOnTheDemoOrganization) {
-  auto check = Cli({"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role",
-                    "readonly"},
-                   demo_admin_);
+  auto check = Cli(
+      {"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role", "readonly"},
+      demo_admin_);
   EXPECT_EQ(check.exit_code, 0) << check.err;
   EXPECT_EQ(check.out, "allowed (effective role: readonly)\n");
-  check = Cli({"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role",
-               "write"},
-              demo_admin_);
+  check =
+      Cli({"permission", "check", "--user", "usr_abc", "--project", "prj_111", "--role", "write"},
+          demo_admin_);
   EXPECT_EQ(check.exit_code, 1);
   EXPECT_EQ(check.out, "denied (effective role: readonly)\n");
-  check = Cli({"permission", "check", "--user", "usr_owner", "--cloud", "cld_111", "--role",
-               "owner"},
-              demo_admin_);
+  check =
+      Cli({"permission", "check", "--user", "usr_owner", "--cloud", "cld_111", "--role", "owner"},
+          demo_admin_);
   EXPECT_EQ(check.exit_code, 0) << "org owners own every cloud";
-  check = Cli({"permission", "check", "--user", "usr_nobody", "--cloud", "cld_111", "--role",
-               "owner"},
-              demo_admin_);
+  check =
+      Cli({"permission", "check", "--user", "usr_nobody", "--cloud", "cld_111", "--role", "owner"},
+          demo_admin_);
   EXPECT_EQ(check.exit_code, 2);
   EXPECT_THAT(check.err, HasSubstr("usr_nobody"));
   check = Cli({"permission", "check", "--user", "usr_abc", "--cloud", "cld_111", "--role", "boss"},
@@ -116,7 +116,8 @@ TEST_F(PermissionE2E, CheckExitCodesAndExplainOnTheDemoOrganization) {
   const auto explain =
       Cli({"permission", "explain", "--user", "usr_abc", "--project", "prj_111"}, demo_admin_);
   ASSERT_EQ(explain.exit_code, 0) << explain.err;
-  EXPECT_EQ(explain.out, "effective role: readonly\n  readonly via group prod-readers (ug_readers)\n");
+  EXPECT_EQ(explain.out,
+            "effective role: readonly\n  readonly via group prod-readers (ug_readers)\n");
 }
 
 TEST_F(PermissionE2E, APlatformEngineerBuildsAnOrganizationWithTheCliAlone) {
@@ -140,16 +141,16 @@ TEST_F(PermissionE2E, APlatformEngineerBuildsAnOrganizationWithTheCliAlone) {
             "0 members added.\n");
   EXPECT_EQ(Cli({"user-group", "membership", "list"}, key).out,
             "{\n  \"devs\": [\n    \"ann@acme.io\",\n    \"bob@acme.io\"\n  ]\n}\n");
-  ASSERT_EQ(Cli({"project", "grant", project_id, "--group", "devs", "--role", "write"}, key)
-                .exit_code,
-            0);
-  ASSERT_EQ(Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Cli({"project", "grant", project_id, "--group", "devs", "--role", "write"}, key).exit_code,
+      0);
+  ASSERT_EQ(
+      Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key).exit_code,
+      0);
   // Granting again is not an error; revoking what is not granted is NOT_FOUND.
-  EXPECT_EQ(Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key)
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      Cli({"cloud", "grant", "main", "--user", "ann@acme.io", "--role", "readonly"}, key).exit_code,
+      0);
   const auto revoke =
       Cli({"cloud", "revoke", "main", "--user", "bob@acme.io", "--role", "readonly"}, key);
   EXPECT_NE(revoke.exit_code, 0);
@@ -207,36 +208,37 @@ TEST_F(PermissionE2E, OrganizationsWithTheSameNamesNeverSeeEachOther) {
   for (int i = 0; i < 2; ++i) {
     const std::string key = server_->CreateKey(testing::NewOrgId(), "admin");
     keys.push_back(key);
-    ASSERT_EQ(server_->Cli({"user", "batch-create", "-f", "/dev/stdin"}, key,
-                           "create_users:\n  - {name: Same, email: same@acme.io}\n")
+    ASSERT_EQ(server_
+                  ->Cli({"user", "batch-create", "-f", "/dev/stdin"}, key,
+                        "create_users:\n  - {name: Same, email: same@acme.io}\n")
                   .exit_code,
               0);
     clouds.push_back(Field(Cli({"cloud", "create", "shared-name"}, key).out, "cloud_id"));
     ASSERT_EQ(Cli({"user-group", "create", "shared-group"}, key).exit_code, 0);
     ASSERT_EQ(Cli({"user-group", "add-members", "shared-group", "same@acme.io"}, key).exit_code, 0);
-    ASSERT_EQ(Cli({"cloud", "grant", "shared-name", "--group", "shared-group", "--role", "owner"},
-                  key)
-                  .exit_code,
-              0);
-    users.push_back(Field(Cli({"user", "get", "--email", "same@acme.io", "--json"}, key).out,
-                          "user_id"));
+    ASSERT_EQ(
+        Cli({"cloud", "grant", "shared-name", "--group", "shared-group", "--role", "owner"}, key)
+            .exit_code,
+        0);
+    users.push_back(
+        Field(Cli({"user", "get", "--email", "same@acme.io", "--json"}, key).out, "user_id"));
   }
   ASSERT_NE(clouds[0], clouds[1]);
   // Org 0's key with org 1's ids: exactly like ids that do not exist.
-  const auto check = Cli({"permission", "check", "--user", users[1], "--cloud", clouds[0],
-                          "--role", "readonly"},
-                         keys[0]);
+  const auto check =
+      Cli({"permission", "check", "--user", users[1], "--cloud", clouds[0], "--role", "readonly"},
+          keys[0]);
   EXPECT_EQ(check.exit_code, 2);
   EXPECT_THAT(check.err, HasSubstr("user '" + users[1] + "' not found"));
-  const auto other_cloud = Cli({"permission", "check", "--user", users[0], "--cloud", clouds[1],
-                                "--role", "readonly"},
-                               keys[0]);
+  const auto other_cloud =
+      Cli({"permission", "check", "--user", users[0], "--cloud", clouds[1], "--role", "readonly"},
+          keys[0]);
   EXPECT_EQ(other_cloud.exit_code, 2);
   EXPECT_THAT(other_cloud.err, HasSubstr("cloud '" + clouds[1] + "' not found"));
   EXPECT_NE(Cli({"cloud", "delete", clouds[1]}, keys[0]).exit_code, 0);
-  EXPECT_NE(Cli({"cloud", "grant", clouds[1], "--user", users[0], "--role", "owner"}, keys[0])
-                .exit_code,
-            0);
+  EXPECT_NE(
+      Cli({"cloud", "grant", clouds[1], "--user", users[0], "--role", "owner"}, keys[0]).exit_code,
+      0);
   EXPECT_NE(Cli({"user", "delete", users[1]}, keys[0]).exit_code, 0);
   const auto perms = Cli({"user", "list-permissions"}, keys[0]);
   EXPECT_THAT(perms.out, HasSubstr(clouds[0]));
@@ -244,11 +246,11 @@ TEST_F(PermissionE2E, OrganizationsWithTheSameNamesNeverSeeEachOther) {
   EXPECT_THAT(perms.out, Not(HasSubstr(users[1])));
   EXPECT_THAT(Cli({"cloud", "list"}, keys[0]).out, Not(HasSubstr(clouds[1])));
   // Org 1 is untouched.
-  EXPECT_EQ(Cli({"permission", "check", "--user", users[1], "--cloud", clouds[1], "--role",
-                 "owner"},
-                keys[1])
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      Cli({"permission", "check", "--user", users[1], "--cloud", clouds[1], "--role", "owner"},
+          keys[1])
+          .exit_code,
+      0);
 }
 
 TEST_F(PermissionE2E, OrgWideListingsNeedAdminButUsersMayListTheirOwn) {

@@ -39,13 +39,13 @@ struct Model {
     bool service_account = false;
   };
   std::string org_id;
-  std::map<std::string, User> users;                       // id → user
-  std::map<std::string, std::string> group_names;          // id → name
-  std::map<std::string, std::set<std::string>> members;    // group id → user ids
-  std::map<std::string, std::string> clouds;               // id → name
+  std::map<std::string, User> users;                                    // id → user
+  std::map<std::string, std::string> group_names;                       // id → name
+  std::map<std::string, std::set<std::string>> members;                 // group id → user ids
+  std::map<std::string, std::string> clouds;                            // id → name
   std::map<std::string, std::pair<std::string, std::string>> projects;  // id → (cloud, name)
-  std::set<std::tuple<std::string, Resource, int>> user_grants;   // (user, resource, role)
-  std::set<std::tuple<std::string, Resource, int>> group_grants;  // (group, resource, role)
+  std::set<std::tuple<std::string, Resource, int>> user_grants;         // (user, resource, role)
+  std::set<std::tuple<std::string, Resource, int>> group_grants;        // (group, resource, role)
 
   std::set<std::string> GroupsOf(const std::string& user) const {
     std::set<std::string> out;
@@ -152,8 +152,8 @@ class OrgBuilder {
       auto* u = batch.add_create_users();
       u->set_name("User " + std::to_string(i));
       // Mixed case, so ordering by lower-case email is exercised.
-      u->set_email(absl::StrCat(Pick<std::string>({"a", "B", "c", "D", "e"}), Uniform(0, 999),
-                                "x", i, "@Example.com"));
+      u->set_email(absl::StrCat(Pick<std::string>({"a", "B", "c", "D", "e"}), Uniform(0, 999), "x",
+                                i, "@Example.com"));
     }
     v1::AdminBatchCreateUsersResponse created;
     Expect(users_->AdminBatchCreateUsers(Ctx().get(), batch, &created));
@@ -359,8 +359,8 @@ std::vector<std::string> ExpectedListing(const Model& m) {
       user_lines.push_back(absl::StrCat("  cloud ", cid, " ", cname, " ", kRoleNames[cloud_role]));
       std::sort(projects.begin(), projects.end());
       for (const auto& [pname, pid] : projects) {
-        user_lines.push_back(
-            absl::StrCat("    project ", pid, " ", pname, " ", kRoleNames[m.Granted(id, {2, pid})]));
+        user_lines.push_back(absl::StrCat("    project ", pid, " ", pname, " ",
+                                          kRoleNames[m.Granted(id, {2, pid})]));
       }
     }
     if (user_lines.empty()) continue;
@@ -378,8 +378,8 @@ std::vector<std::string> ActualListing(const std::vector<v1::ListUserPermissions
       for (const auto& c : u.clouds()) {
         lines.push_back(absl::StrCat("  cloud ", c.cloud_id(), " ", c.cloud_name(), " ", c.role()));
         for (const auto& p : c.projects()) {
-          lines.push_back(absl::StrCat("    project ", p.project_id(), " ", p.project_name(), " ",
-                                       p.role()));
+          lines.push_back(
+              absl::StrCat("    project ", p.project_id(), " ", p.project_name(), " ", p.role()));
         }
       }
     }
@@ -393,7 +393,8 @@ std::multiset<std::string> ExpectedContributions(const Model& m, const std::stri
   std::multiset<std::string> out;
   const auto groups = m.GroupsOf(user);
   for (const auto& [u, res, role] : m.user_grants)
-    if (u == user && !(res < r) && !(r < res)) out.insert(absl::StrCat("DIRECT ", kRoleNames[role], " "));
+    if (u == user && !(res < r) && !(r < res))
+      out.insert(absl::StrCat("DIRECT ", kRoleNames[role], " "));
   for (const auto& [g, res, role] : m.group_grants)
     if (groups.count(g) && !(res < r) && !(r < res))
       out.insert(absl::StrCat("GROUP ", kRoleNames[role], " ", g));

@@ -19,8 +19,8 @@ using testing::TestServer;
 
 // `buf curl` against the server, plaintext HTTP/2.
 testing::CommandResult Buf(const TestServer& server, std::vector<std::string> args) {
-  std::vector<std::string> argv = {testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl",
-                                   "--protocol", "grpc", "--http2-prior-knowledge"};
+  std::vector<std::string> argv = {testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol",
+                                   "grpc", "--http2-prior-knowledge"};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
 }
@@ -41,8 +41,8 @@ class ServerE2E : public ::testing::Test {
 TEST_F(ServerE2E, HealthIsServingWithoutCredentials) {
   TestServer server(db_.url());
   EXPECT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
-  const auto buf = Buf(server, {"-d", "{}", "http://" + server.address() +
-                                                "/grpc.health.v1.Health/Check"});
+  const auto buf =
+      Buf(server, {"-d", "{}", "http://" + server.address() + "/grpc.health.v1.Health/Check"});
   EXPECT_EQ(buf.exit_code, 0) << buf.err;
   EXPECT_THAT(buf.out, HasSubstr("\"SERVING\""));
 }
@@ -92,10 +92,10 @@ TEST_F(ServerE2E, ScopesAreEnforced) {
   EXPECT_THAT(denied.error_message(), HasSubstr("scope admin"));
   EXPECT_EQ(GetUser(server, check).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
-  const auto buf = Buf(server, {"-H", "authorization: Bearer " + read, "-d",
-                                R"({"create_users":[{"name":"A","email":"a@b.io"}]})",
-                                "http://" + server.address() +
-                                    "/rolecall.v1.UserService/AdminBatchCreateUsers"});
+  const auto buf = Buf(
+      server, {"-H", "authorization: Bearer " + read, "-d",
+               R"({"create_users":[{"name":"A","email":"a@b.io"}]})",
+               "http://" + server.address() + "/rolecall.v1.UserService/AdminBatchCreateUsers"});
   EXPECT_NE(buf.exit_code, 0);
   EXPECT_THAT(buf.out + buf.err, HasSubstr("permission_denied"));
 }
@@ -108,8 +108,7 @@ TEST_F(ServerE2E, RevokedKeysStopWorking) {
   const std::string key_id = testing::KeyId(key);
   db_.Exec("UPDATE api_keys SET revoked_at = now() WHERE key_id = '" + key_id + "'");
   EXPECT_TRUE(testing::WaitFor(
-      [&] { return GetUser(server, key).error_code() == grpc::StatusCode::UNAUTHENTICATED; },
-      10s));
+      [&] { return GetUser(server, key).error_code() == grpc::StatusCode::UNAUTHENTICATED; }, 10s));
 }
 
 TEST_F(ServerE2E, ApiKeysAreCreatedListedAndRevokedThroughTheApi) {
@@ -142,8 +141,9 @@ TEST_F(ServerE2E, MetricsCountTheCallJustMade) {
   TestServer server(db_.url());
   ASSERT_EQ(GetUser(server, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   const std::string metrics = testing::HttpGet(server.metrics_port(), "/metrics");
-  EXPECT_THAT(metrics,
-              HasSubstr(R"(rolecall_rpc_requests_total{code="UNAUTHENTICATED",method="GetUser"} 1)"));
+  EXPECT_THAT(
+      metrics,
+      HasSubstr(R"(rolecall_rpc_requests_total{code="UNAUTHENTICATED",method="GetUser"} 1)"));
   EXPECT_THAT(metrics, HasSubstr(R"(rolecall_rpc_duration_seconds_count{method="GetUser"} 1)"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_health_serving 1"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_build_info{"));
@@ -162,8 +162,8 @@ TEST_F(ServerE2E, HealthFollowsTheDatabase) {
   EXPECT_TRUE(during.error_code() == grpc::StatusCode::UNAVAILABLE ||
               during.error_code() == grpc::StatusCode::NOT_FOUND)  // served from the key cache
       << during.error_message();
-  EXPECT_TRUE(testing::WaitFor(
-      [&] { return testing::HealthStatus(server.Channel()) == "SERVING"; }, 10s))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return testing::HealthStatus(server.Channel()) == "SERVING"; }, 10s))
       << server.Log();
   // The pool reconnected by itself: calls work again without a restart.
   EXPECT_TRUE(testing::WaitFor(

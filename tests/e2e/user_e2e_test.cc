@@ -15,23 +15,22 @@
 namespace rolecall {
 namespace {
 
+using testing::AuthedContext;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::AuthedContext;
 using testing::TestDatabase;
 using testing::TestServer;
 
 std::string WriteTemp(const std::string& text) {
   static int n = 0;
-  const std::string path = "/tmp/rolecall-users-" + std::to_string(getpid()) + "-" +
-                           std::to_string(n++) + ".yaml";
+  const std::string path =
+      "/tmp/rolecall-users-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".yaml";
   std::ofstream(path) << text;
   return path;
 }
 
 class UserE2E : public testing::DemoServerTest {
  protected:
-
   // A fresh organization with `n` users u000@… and an admin key.
   static std::string OrgWithUsers(int n, std::string* org_out = nullptr) {
     const std::string org = testing::NewOrgId();
@@ -69,12 +68,12 @@ class UserE2E : public testing::DemoServerTest {
 
 TEST_F(UserE2E, ReferenceBatchCreateExample) {
   const std::string key = OrgWithUsers(0);
-  const auto result =
-      server_->Cli({"user", "batch-create", "--users-file", WriteTemp(testing::kReferenceUsersFile)}, key);
+  const auto result = server_->Cli(
+      {"user", "batch-create", "--users-file", WriteTemp(testing::kReferenceUsersFile)}, key);
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_THAT(result.err, ::testing::MatchesRegex(
-                              "\\(rolecall \\+[0-9]+\\.[0-9]s\\) Creating users\\.\\.\\.\n"
-                              "\\(rolecall \\+[0-9]+\\.[0-9]s\\) 2 users created\\.\n"));
+  EXPECT_THAT(result.err,
+              ::testing::MatchesRegex("\\(rolecall \\+[0-9]+\\.[0-9]s\\) Creating users\\.\\.\\.\n"
+                                      "\\(rolecall \\+[0-9]+\\.[0-9]s\\) 2 users created\\.\n"));
   const auto get = server_->Cli({"user", "get", "--email", "TEST2@anyscale.com", "--json"}, key);
   EXPECT_THAT(get.out, HasSubstr("\"name\": \"name2\""));
   EXPECT_THAT(get.out, HasSubstr("\"permission_level\": \"collaborator\""));
@@ -214,12 +213,12 @@ TEST_F(UserE2E, GetByAmbiguousNameAsksForEmail) {
 }
 
 TEST_F(UserE2E, ListOptionsAreCheckedLikeTheReference) {
-  const auto big = server_->Cli({"user", "list", "--page-size", "51", "--no-interactive"},
-                                demo_admin_);
+  const auto big =
+      server_->Cli({"user", "list", "--page-size", "51", "--no-interactive"}, demo_admin_);
   EXPECT_NE(big.exit_code, 0);
   EXPECT_THAT(big.err, HasSubstr("'page_size' must be between 1 and 50, inclusive."));
-  const auto both = server_->Cli({"user", "list", "--max-items", "3", "--interactive"},
-                                 demo_admin_);
+  const auto both =
+      server_->Cli({"user", "list", "--max-items", "3", "--interactive"}, demo_admin_);
   EXPECT_NE(both.exit_code, 0);
   EXPECT_THAT(both.err, HasSubstr("--max-items only allowed with --no-interactive"));
   const auto json = server_->Cli(
@@ -315,11 +314,11 @@ TEST_F(UserE2E, TamperedOrMismatchedTokensAreInvalid) {
 }
 
 TEST_F(UserE2E, BufCurlListsUsersWithAKey) {
-  const auto buf = testing::RunCommand(
-      {testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol", "grpc",
-       "--http2-prior-knowledge", "-H", "authorization: Bearer " + demo_admin_, "-d",
-       R"({"page_size": 2, "email": "p72"})",
-       "http://" + server_->address() + "/rolecall.v1.UserService/ListUsers"});
+  const auto buf =
+      testing::RunCommand({testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol", "grpc",
+                           "--http2-prior-knowledge", "-H", "authorization: Bearer " + demo_admin_,
+                           "-d", R"({"page_size": 2, "email": "p72"})",
+                           "http://" + server_->address() + "/rolecall.v1.UserService/ListUsers"});
   ASSERT_EQ(buf.exit_code, 0) << buf.err;
   EXPECT_THAT(buf.out, HasSubstr("\"email\": \"admin1@p72.com\""));
   EXPECT_THAT(buf.out, HasSubstr("\"email\": \"alice@p72.com\""));

@@ -66,7 +66,9 @@ TEST(MigrationsPg, RefuseAnEditedMigration) {
 
 TEST(MigrationsPg, RefuseADatabaseNewerThanTheBinary) {
   TestDatabase db;
-  db.Exec("INSERT INTO schema_migrations (version, name, checksum) VALUES (999, '0999_future.sql', 'x')");
+  db.Exec(
+      "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, '0999_future.sql', "
+      "'x')");
   pqxx::connection conn(db.url());
   auto result = Migrate(conn, EmbeddedMigrations());
   ASSERT_FALSE(result.ok());

@@ -170,9 +170,10 @@ TEST_F(UsersPg, OrganizationsAreIsolated) {
 
 TEST_F(UsersPg, FindUserByEmailIsCaseInsensitiveAndCountsNameMatches) {
   const std::string org = NewOrg();
-  ASSERT_TRUE(store_.CreateUsers(org, {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"),
-                                       Row("cy@x.io", "Cy")})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          .CreateUsers(org, {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"), Row("cy@x.io", "Cy")})
+          .ok());
   v1::GetUserRequest by_email;
   by_email.set_email("ANN@X.IO");
   auto match = store_.FindUser(org, by_email, AccountFilter::kAll);

@@ -48,8 +48,8 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   if (err_path == out_path) {
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
   } else {
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
   }
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -105,7 +105,8 @@ std::string RequiredEnv(const char* name) {
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& stdin_text,
                          const std::map<std::string, std::string>& env,
                          std::chrono::seconds timeout) {
-  const std::string in_path = TempPath("in"), out_path = TempPath("out"), err_path = TempPath("err");
+  const std::string in_path = TempPath("in"), out_path = TempPath("out"),
+                    err_path = TempPath("err");
   std::ofstream(in_path) << stdin_text;
   CommandResult result;
   const pid_t pid = Spawn(argv, env, in_path, out_path, err_path);

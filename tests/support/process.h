@@ -48,7 +48,9 @@ bool WaitFor(F predicate, std::chrono::milliseconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < end) {
     if (predicate()) return true;
-    struct timespec ts {0, 50 * 1000 * 1000};
+    struct timespec ts {
+      0, 50 * 1000 * 1000
+    };
     nanosleep(&ts, nullptr);
   }
   return predicate();

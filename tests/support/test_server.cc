@@ -14,12 +14,18 @@ namespace rolecall::testing {
 
 TestServer::TestServer(const std::string& database_url, const std::vector<std::string>& extra_flags)
     : database_url_(database_url), log_path_("/tmp/rolecall-server-" + NewId("") + ".log") {
-  std::vector<std::string> argv = {ROLECALL_SERVER_BIN,      "serve",
-                                   "--database-url",         database_url,
-                                   "--listen",               "127.0.0.1:0",
-                                   "--metrics-listen",       "127.0.0.1:0",
-                                   "--plaintext",            "--health-interval-ms",
-                                   "200",                    "--shutdown-grace-seconds",
+  std::vector<std::string> argv = {ROLECALL_SERVER_BIN,
+                                   "serve",
+                                   "--database-url",
+                                   database_url,
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--metrics-listen",
+                                   "127.0.0.1:0",
+                                   "--plaintext",
+                                   "--health-interval-ms",
+                                   "200",
+                                   "--shutdown-grace-seconds",
                                    "10"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, log_path_);
