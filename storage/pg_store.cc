@@ -28,6 +28,11 @@ constexpr const char* kFindUserById = "find_user_by_id";
 constexpr const char* kFindUserByEmail = "find_user_by_email";
 constexpr const char* kFindUserByName = "find_user_by_name";
 
+// What ListApiKeys reads of a key (never its hash).
+constexpr char kApiKeyColumns[] =
+    "key_id, name, scope, coalesce(principal_user_id, ''), " ROLECALL_SQL_MICROS(
+        "created_at") ", " ROLECALL_SQL_MICROS("revoked_at");
+
 // The account filter as the SQL parameter the user queries take: 0 all, 1 service, 2 users.
 int AccountParam(AccountFilter f) {
   switch (f) {
@@ -103,11 +108,9 @@ std::vector<PreparedStatement> PgStore::Statements() {
       {kRevokeApiKey,
        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
        "WHERE org_id = $1 AND key_id = $2"},
-      {kListApiKeys,
-       "SELECT key_id, name, scope, coalesce(principal_user_id, ''), " ROLECALL_SQL_MICROS(
-           "created_at") ", " ROLECALL_SQL_MICROS("revoked_at") " FROM api_keys "
-                                                                "WHERE org_id = $1 AND key_id > $2 "
-                                                                "ORDER BY key_id LIMIT $3"},
+      {kListApiKeys, absl::StrCat("SELECT ", kApiKeyColumns,
+                                  " FROM api_keys WHERE org_id = $1 AND key_id > $2 "
+                                  "ORDER BY key_id LIMIT $3")},
       {kExistingEmails,
        "SELECT email FROM users WHERE org_id = $1 AND email_key IN "
        "(SELECT lower(e) FROM json_array_elements_text($2::json) AS e) ORDER BY email_key"},

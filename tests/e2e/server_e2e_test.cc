@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
+
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -135,6 +137,63 @@ TEST_F(ServerE2E, ApiKeysAreCreatedListedAndRevokedThroughTheApi) {
   // Immediately on this replica (the cache entry is dropped with the revocation).
   EXPECT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_NE(server.Cli({"api-key", "revoke", "nosuchkey"}, admin).exit_code, 0);
+}
+
+// A throw-away CA with a server certificate for 127.0.0.1 and a client certificate.
+struct TestCertificates {
+  std::string dir, ca, server_cert, server_key, client_cert, client_key;
+
+  TestCertificates() : dir("/tmp/rolecall-tls-" + testing::NewOrgId()) {
+    RunCommand({"mkdir", "-p", dir});
+    ca = dir + "/ca.pem";
+    std::ofstream(dir + "/san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+    Openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/ca.key", "-out",
+             ca, "-days", "1", "-subj", "/CN=rolecall test CA"});
+    Issue("server", &server_cert, &server_key);
+    Issue("client", &client_cert, &client_key);
+  }
+  void Issue(const std::string& name, std::string* cert, std::string* key) {
+    *cert = dir + "/" + name + ".pem";
+    *key = dir + "/" + name + ".key";
+    Openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", *key, "-out",
+             dir + "/" + name + ".csr", "-subj", "/CN=" + name});
+    Openssl({"x509", "-req", "-in", dir + "/" + name + ".csr", "-CA", ca, "-CAkey", dir + "/ca.key",
+             "-CAcreateserial", "-out", *cert, "-days", "1", "-extfile", dir + "/san.ext"});
+  }
+  static void Openssl(std::vector<std::string> args) {
+    args.insert(args.begin(), "openssl");
+    const auto result = RunCommand(args);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+};
+
+TEST_F(ServerE2E, ServesTlsAndRequiresClientCertificatesForMutualTls) {
+  TestCertificates certs;
+  TestServer tls(db_.url(), {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key},
+                 certs.ca);
+  EXPECT_EQ(testing::HealthStatus(tls.Channel()), "SERVING");
+  const std::string key = tls.CreateKey(testing::NewOrgId(), "read");
+  const auto with_ca = RunCommand({ROLECALL_CLI_BIN, "--server", tls.address(), "--tls-ca",
+                                   certs.ca, "--token", key, "user", "list", "--no-interactive"});
+  EXPECT_EQ(with_ca.exit_code, 0) << with_ca.err;
+  const auto plaintext = RunCommand({ROLECALL_CLI_BIN, "--server", tls.address(), "--token", key,
+                                     "--timeout", "3", "user", "list", "--no-interactive"});
+  EXPECT_NE(plaintext.exit_code, 0);
+
+  TestServer mtls(
+      db_.url(),
+      {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key, "--tls-client-ca", certs.ca},
+      certs.ca, certs.client_cert, certs.client_key);
+  EXPECT_EQ(testing::HealthStatus(mtls.Channel()), "SERVING");
+  const auto no_client_cert =
+      RunCommand({ROLECALL_CLI_BIN, "--server", mtls.address(), "--tls-ca", certs.ca, "--token",
+                  key, "--timeout", "3", "user", "list", "--no-interactive"});
+  EXPECT_NE(no_client_cert.exit_code, 0);
+  const auto with_client_cert =
+      RunCommand({ROLECALL_CLI_BIN, "--server", mtls.address(), "--tls-ca", certs.ca, "--tls-cert",
+                  certs.client_cert, "--tls-key", certs.client_key, "--token", key, "user", "list",
+                  "--no-interactive"});
+  EXPECT_EQ(with_client_cert.exit_code, 0) << with_client_cert.err;
 }
 
 TEST_F(ServerE2E, MetricsCountTheCallJustMade) {

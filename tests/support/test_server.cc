@@ -12,8 +12,14 @@
 
 namespace rolecall::testing {
 
-TestServer::TestServer(const std::string& database_url, const std::vector<std::string>& extra_flags)
-    : database_url_(database_url), log_path_("/tmp/rolecall-server-" + NewId("") + ".log") {
+TestServer::TestServer(const std::string& database_url, const std::vector<std::string>& extra_flags,
+                       const std::string& tls_ca, const std::string& client_cert,
+                       const std::string& client_key)
+    : database_url_(database_url),
+      tls_ca_(tls_ca),
+      client_cert_(client_cert),
+      client_key_(client_key),
+      log_path_("/tmp/rolecall-server-" + NewId("") + ".log") {
   std::vector<std::string> argv = {ROLECALL_SERVER_BIN,
                                    "serve",
                                    "--database-url",
@@ -22,11 +28,11 @@ TestServer::TestServer(const std::string& database_url, const std::vector<std::s
                                    "127.0.0.1:0",
                                    "--metrics-listen",
                                    "127.0.0.1:0",
-                                   "--plaintext",
                                    "--health-interval-ms",
                                    "200",
                                    "--shutdown-grace-seconds",
                                    "10"};
+  if (tls_ca.empty()) argv.push_back("--plaintext");
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, log_path_);
   const bool started = WaitFor(
@@ -49,7 +55,14 @@ TestServer::TestServer(const std::string& database_url, const std::vector<std::s
 }
 
 std::shared_ptr<grpc::Channel> TestServer::Channel() const {
-  return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  if (tls_ca_.empty()) return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadAll(tls_ca_);
+  if (!client_cert_.empty()) {
+    ssl.pem_cert_chain = ReadAll(client_cert_);
+    ssl.pem_private_key = ReadAll(client_key_);
+  }
+  return grpc::CreateChannel(address(), grpc::SslCredentials(ssl));
 }
 
 CommandResult TestServer::Admin(const std::vector<std::string>& args) const {

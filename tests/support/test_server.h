@@ -14,9 +14,14 @@ namespace rolecall::testing {
 // The real rolecall-server binary, serving a test database on free loopback ports.
 class TestServer final {
  public:
-  // Starts `rolecall-server serve --plaintext` and waits until it serves (health SERVING).
+  // Starts `rolecall-server serve` and waits until it serves (health SERVING). Plaintext, unless
+  // `tls_ca` is given: then `extra_flags` carry --tls-cert/--tls-key (and maybe
+  // --tls-client-ca), and Channel() verifies the server with that CA (presenting
+  // `client_cert`/`client_key` when given).
   explicit TestServer(const std::string& database_url,
-                      const std::vector<std::string>& extra_flags = {});
+                      const std::vector<std::string>& extra_flags = {},
+                      const std::string& tls_ca = "", const std::string& client_cert = "",
+                      const std::string& client_key = "");
 
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
@@ -37,6 +42,7 @@ class TestServer final {
 
  private:
   std::string database_url_;
+  std::string tls_ca_, client_cert_, client_key_;
   std::string log_path_;
   std::unique_ptr<ChildProcess> process_;
   int port_ = 0;
