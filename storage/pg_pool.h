@@ -40,8 +40,8 @@ class PoolObserver {
 };
 
 // The deadline of the call this thread is serving, for as long as the object lives. Database work
-// under it runs with a statement timeout of the time remaining, so a caller's deadline bounds the
-// work it causes.
+// under it runs with a statement timeout of the time remaining (rounded up to one of a few steps,
+// from 100 ms to a minute), so a caller's deadline bounds the work it causes.
 class ScopedDeadline final {
  public:
   explicit ScopedDeadline(std::optional<std::chrono::system_clock::time_point> deadline);
