@@ -6,8 +6,8 @@
 #include <grpcpp/server_builder.h>
 
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "core/status.h"

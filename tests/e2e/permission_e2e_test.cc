@@ -7,6 +7,7 @@
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/demo_server.h"
+#include "tests/support/reference_examples.h"
 
 namespace rolecall {
 namespace {
@@ -17,42 +18,16 @@ using ::testing::Not;
 using testing::TestDatabase;
 using testing::TestServer;
 
-// The reference's list-permissions output with the demo organization's values: its first
-// example plus the demo's second owner (owner@anyscale.com of the reference's `get` example).
-constexpr char kDemoPermissions[] = R"({
-  "organization_id": "org_p72",
-  "org_owners": [
-    {
-      "user_email": "admin1@p72.com",
-      "user_id": "usr_aaa"
-    },
-    {
-      "user_email": "owner@anyscale.com",
-      "user_id": "usr_owner"
-    }
-  ],
-  "users": [
-    {
-      "clouds": [
-        {
-          "cloud_id": "cld_111",
-          "cloud_name": "prod-cloud",
-          "role": "collaborator",
-          "projects": [
-            {
-              "project_id": "prj_111",
-              "project_name": "prod-project",
-              "role": "readonly"
-            }
-          ]
-        }
-      ],
-      "user_email": "alice@p72.com",
-      "user_id": "usr_abc"
-    }
-  ]
+// The reference's first list-permissions example with the demo organization's values: the demo
+// also has owner@anyscale.com (of the reference's `get` example) as an organization owner.
+std::string DemoPermissions() {
+  std::string json = testing::kReferenceListPermissionsJson;
+  const std::string first_owner = "\"user_id\": \"usr_aaa\"\n    }";
+  json.insert(json.find(first_owner) + first_owner.size(),
+              ",\n    {\n      \"user_email\": \"owner@anyscale.com\",\n      \"user_id\": "
+              "\"usr_owner\"\n    }");
+  return json;
 }
-)";
 
 class PermissionE2E : public testing::DemoServerTest {
  protected:
@@ -71,7 +46,7 @@ class PermissionE2E : public testing::DemoServerTest {
 TEST_F(PermissionE2E, ReferenceListPermissionsExampleOnTheDemoOrganization) {
   const auto all = Cli({"user", "list-permissions"}, demo_admin_);
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  EXPECT_EQ(all.out, kDemoPermissions);
+  EXPECT_EQ(all.out, DemoPermissions());
   EXPECT_THAT(all.err, ::testing::MatchesRegex(
                            "\\(rolecall \\+[0-9]+\\.[0-9]s\\) Listing users and their effective "
                            "permissions\\.\\.\\.\n"));
@@ -79,7 +54,7 @@ TEST_F(PermissionE2E, ReferenceListPermissionsExampleOnTheDemoOrganization) {
   // which contradicts its first; we print the consistent answer).
   const auto one = Cli({"user", "list-permissions", "--user-id", "usr_abc"}, demo_admin_);
   ASSERT_EQ(one.exit_code, 0) << one.err;
-  EXPECT_EQ(one.out, kDemoPermissions);
+  EXPECT_EQ(one.out, DemoPermissions());
   const std::string file = "/tmp/rolecall-perms-" + std::to_string(getpid()) + ".json";
   const auto to_file = Cli({"user", "list-permissions", "-o", file}, demo_admin_);
   ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
