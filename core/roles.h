@@ -20,9 +20,6 @@ std::string_view RoleName(Role role);
 // The organization takes only owner and collaborator. Errors name the accepted values.
 absl::StatusOr<Role> ParseRole(std::string_view name, ResourceKind kind);
 
-// The most permissive of two roles.
-inline Role MaxRole(Role a, Role b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
-
 // Whether `effective` is at least `required`.
 inline bool Allows(Role effective, Role required) {
   return required != Role::kNone && static_cast<int>(effective) >= static_cast<int>(required);

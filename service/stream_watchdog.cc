@@ -26,11 +26,6 @@ void StreamWatchdog::End(uint64_t id) {
   pending_.erase(id);
 }
 
-uint64_t StreamWatchdog::cancelled() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return cancelled_;
-}
-
 void StreamWatchdog::Loop() {
   const auto tick = std::max(std::chrono::milliseconds(50), limit_ / 4);
   std::unique_lock<std::mutex> lock(mu_);
@@ -40,7 +35,6 @@ void StreamWatchdog::Loop() {
       if (now - it->second.since > limit_) {
         // The context stays valid: its handler is blocked in Write until this cancel lands.
         it->second.ctx->TryCancel();
-        ++cancelled_;
         it = pending_.erase(it);
       } else {
         ++it;

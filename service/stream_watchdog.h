@@ -31,9 +31,6 @@ class StreamWatchdog final {
     return ok;
   }
 
-  // How many streams were cancelled for being idle.
-  uint64_t cancelled() const;
-
  private:
   uint64_t Begin(grpc::ServerContext* ctx);
   void End(uint64_t id);
@@ -42,9 +39,8 @@ class StreamWatchdog final {
   const std::chrono::milliseconds limit_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;   // guarded by mu_
-  uint64_t next_id_ = 0;    // guarded by mu_
-  uint64_t cancelled_ = 0;  // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
+  uint64_t next_id_ = 0;   // guarded by mu_
   struct Pending {
     grpc::ServerContext* ctx;
     std::chrono::steady_clock::time_point since;

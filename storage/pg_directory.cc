@@ -162,8 +162,9 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
        "FROM user_groups g WHERE g.org_id = $1 AND (g.name, g.group_id) > ($2, $3) "
        "AND ($4 = '' OR g.group_id = $4) ORDER BY g.name, g.group_id LIMIT $5"},
       {kInsertServiceAccount,
-       "INSERT INTO users (org_id, user_id, email, name, is_service_account) "
-       "VALUES ($1, $2, $3, $4, true) RETURNING user_id"},
+       absl::StrCat("INSERT INTO users AS u (org_id, user_id, email, name, is_service_account) "
+                    "VALUES ($1, $2, $3, $4, true) RETURNING ",
+                    sql::kUserColumns)},
       {kDeleteUser, "DELETE FROM users WHERE org_id = $1 AND user_id = $2"},
       {kResolveUser,
        "SELECT user_id, email FROM users WHERE org_id = $1 AND (user_id = $2 OR email_key = "
@@ -497,11 +498,11 @@ absl::StatusOr<v1::User> PgStore::CreateServiceAccount(const std::string& org_id
         absl::StrCat("service account name '", name, "' has no letters or digits"));
   }
   const std::string email = absl::StrCat(slug, "@org-", org_id, ".serviceaccount.com");
-  std::string user_id;
+  v1::User created;
   absl::Status s = pool_.Run("creating the service account", [&](pqxx::connection& c) {
     pqxx::work tx(c);
-    user_id = tx.exec_prepared1(kInsertServiceAccount, org_id, NewId("usr_"), email, name)[0]
-                  .as<std::string>();
+    created = sql::UserFromRow(
+        tx.exec_prepared1(kInsertServiceAccount, org_id, NewId("usr_"), email, name));
     tx.commit();
     return absl::OkStatus();
   });
@@ -509,11 +510,7 @@ absl::StatusOr<v1::User> PgStore::CreateServiceAccount(const std::string& org_id
     return absl::AlreadyExistsError(absl::StrCat("a user with email '", email, "' already exists"));
   }
   RETURN_IF_ERROR(s);
-  v1::GetUserRequest key;
-  key.set_user_id(user_id);
-  ASSIGN_OR_RETURN(UserMatch match, FindUser(org_id, key, AccountFilter::kAll));
-  if (!match.user) return absl::InternalError("the new service account disappeared");
-  return *match.user;
+  return created;
 }
 
 absl::Status PgStore::DeleteUser(const std::string& org_id, const std::string& user_id) {

@@ -78,7 +78,6 @@ class PgPool final {
 
   // Connections open now, and of those, in use.
   std::pair<int, int> Usage() const;
-  int size() const { return options_.size; }
 
  private:
   struct Connection {

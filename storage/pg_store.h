@@ -15,8 +15,6 @@ class PgStore final : public Store {
   // The statements every pooled connection prepares.
   static std::vector<PreparedStatement> Statements();
 
-  PgPool& pool() { return pool_; }
-
   absl::Status CreateOrg(const std::string& org_id, const std::string& name) override;
   absl::Status CheckOrgExists(const std::string& org_id) override;
   absl::Status InsertApiKey(const ApiKeyRecord& key, const std::string& name) override;

@@ -5,13 +5,6 @@
 namespace rolecall {
 namespace {
 
-TEST(Role, OrderIsOwnerOverCollaboratorOverReadonly) {
-  EXPECT_EQ(MaxRole(Role::kReadonly, Role::kCollaborator), Role::kCollaborator);
-  EXPECT_EQ(MaxRole(Role::kOwner, Role::kCollaborator), Role::kOwner);
-  EXPECT_EQ(MaxRole(Role::kNone, Role::kReadonly), Role::kReadonly);
-  EXPECT_EQ(MaxRole(Role::kNone, Role::kNone), Role::kNone);
-}
-
 TEST(Role, AllowsWhenAtLeastTheRequiredRole) {
   EXPECT_TRUE(Allows(Role::kOwner, Role::kReadonly));
   EXPECT_TRUE(Allows(Role::kCollaborator, Role::kCollaborator));
