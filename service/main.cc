@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "core/api_key.h"
 #include "service/auth.h"
 #include "service/log.h"
@@ -80,6 +81,9 @@ int main(int argc, char** argv) {
   using namespace rolecall;
   std::signal(SIGPIPE, SIG_IGN);
   setenv("PGCONNECT_TIMEOUT", "5", /*overwrite=*/0);
+  // Debian's Abseil is built with mutex deadlock detection on, which gRPC's locks pay for on
+  // every acquisition (a lock-order graph update); detection is for debugging, not serving.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   ServerOptions o;
   CLI::App app{"rolecall-server: users, groups, clouds, projects and role grants over gRPC"};
@@ -106,6 +110,11 @@ int main(int argc, char** argv) {
       ->envname("ROLECALL_SHUTDOWN_GRACE_SECONDS");
   serve->add_option("--hash-threads", o.hash_threads, "Password hashing threads; 0 = one per core")
       ->envname("ROLECALL_HASH_THREADS");
+  serve
+      ->add_option("--check-statements", o.check_statements,
+                   "CheckPermission statements running at once; checks arriving meanwhile are "
+                   "answered together by the next one. 0 = one per core, at least 2")
+      ->envname("ROLECALL_CHECK_STATEMENTS");
   serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
       ->envname("ROLECALL_MAX_MESSAGE_BYTES");
   serve

@@ -64,7 +64,13 @@ Metrics::Metrics()
       db_errors_(prometheus::BuildCounter()
                      .Name("rolecall_db_errors_total")
                      .Help("Failed storage operations by kind (gRPC code of the failure).")
-                     .Register(*registry_)) {
+                     .Register(*registry_)),
+      checks_per_statement_(
+          prometheus::BuildHistogram()
+              .Name("rolecall_db_checks_per_statement")
+              .Help("Permission checks answered by one statement (concurrent checks share one).")
+              .Register(*registry_)
+              .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 100})) {
   prometheus::BuildGauge()
       .Name("rolecall_build_info")
       .Help("Build of this server; the value is always 1.")
@@ -110,6 +116,8 @@ void Metrics::OnUsage(int open, int in_use) {
   pool_open_.Set(open);
   pool_in_use_.Set(in_use);
 }
+
+void Metrics::OnCheckBatch(int checks) { checks_per_statement_.Observe(checks); }
 
 void Metrics::OnQuery(const std::string& what, double seconds, const absl::Status& status) {
   query_seconds_.Add({{"operation", what}}, LatencyBuckets()).Observe(seconds);

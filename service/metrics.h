@@ -36,6 +36,7 @@ class Metrics final : public PoolObserver {
   void OnAcquire(double wait_seconds, bool waited) override;
   void OnUsage(int open, int in_use) override;
   void OnQuery(const std::string& what, double seconds, const absl::Status& status) override;
+  void OnCheckBatch(int checks) override;
 
   prometheus::Registry& registry() { return *registry_; }
 
@@ -55,6 +56,7 @@ class Metrics final : public PoolObserver {
   prometheus::Histogram& pool_wait_seconds_;
   prometheus::Family<prometheus::Histogram>& query_seconds_;
   prometheus::Family<prometheus::Counter>& db_errors_;
+  prometheus::Histogram& checks_per_statement_;
 };
 
 }  // namespace rolecall

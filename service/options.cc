@@ -48,6 +48,7 @@ std::vector<std::string> ValidateOptions(const ServerOptions& o) {
   range("health-interval-ms", o.health_interval_ms, 100, 60000);
   range("shutdown-grace-seconds", o.shutdown_grace_seconds, 0, 3600);
   range("hash-threads", o.hash_threads, 0, 256);
+  range("check-statements", o.check_statements, 0, 1000);
   range("max-message-bytes", o.max_message_bytes, 1024, 64 * 1024 * 1024);
   range("stream-idle-timeout-seconds", o.stream_idle_timeout_seconds, 1, 3600);
   range("keepalive-seconds", o.keepalive_seconds, 1, 7200);

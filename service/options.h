@@ -16,16 +16,17 @@ struct ServerOptions {
   int health_interval_ms = 1000;                  // ROLECALL_HEALTH_INTERVAL_MS
   int shutdown_grace_seconds = 20;                // ROLECALL_SHUTDOWN_GRACE_SECONDS
   int hash_threads = 0;                           // ROLECALL_HASH_THREADS; 0 = one per core
-  int max_message_bytes = 4 * 1024 * 1024;        // ROLECALL_MAX_MESSAGE_BYTES
-  int stream_idle_timeout_seconds = 30;           // ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS
-  int keepalive_seconds = 60;                     // ROLECALL_KEEPALIVE_SECONDS
-  int max_connection_age_seconds = 300;  // ROLECALL_MAX_CONNECTION_AGE_SECONDS; 0 = unlimited
-  std::string tls_cert;                  // ROLECALL_TLS_CERT (PEM file)
-  std::string tls_key;                   // ROLECALL_TLS_KEY (PEM file)
-  std::string tls_client_ca;             // ROLECALL_TLS_CLIENT_CA: require client certs
-  std::string log_level = "info";        // ROLECALL_LOG_LEVEL: debug, info, warn, error
-  bool migrate = false;                  // ROLECALL_MIGRATE: apply migrations before serving
-  bool plaintext = false;                // ROLECALL_PLAINTEXT: serve without TLS (asked for)
+  int check_statements = 0;  // ROLECALL_CHECK_STATEMENTS; 0 = one per core, at least 2
+  int max_message_bytes = 4 * 1024 * 1024;  // ROLECALL_MAX_MESSAGE_BYTES
+  int stream_idle_timeout_seconds = 30;     // ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS
+  int keepalive_seconds = 60;               // ROLECALL_KEEPALIVE_SECONDS
+  int max_connection_age_seconds = 300;     // ROLECALL_MAX_CONNECTION_AGE_SECONDS; 0 = unlimited
+  std::string tls_cert;                     // ROLECALL_TLS_CERT (PEM file)
+  std::string tls_key;                      // ROLECALL_TLS_KEY (PEM file)
+  std::string tls_client_ca;                // ROLECALL_TLS_CLIENT_CA: require client certs
+  std::string log_level = "info";           // ROLECALL_LOG_LEVEL: debug, info, warn, error
+  bool migrate = false;                     // ROLECALL_MIGRATE: apply migrations before serving
+  bool plaintext = false;                   // ROLECALL_PLAINTEXT: serve without TLS (asked for)
 };
 
 // One line per problem, each naming the flag; empty when the options are usable.

@@ -41,7 +41,6 @@ absl::Status StreamPages(
   }
   int64_t remaining = paging.max_items > 0 ? paging.max_items : std::numeric_limits<int64_t>::max();
   while (true) {
-    if (ClientGone(call.context())) return absl::CancelledError("the client cancelled the stream");
     const int limit = static_cast<int>(std::min<int64_t>(page_size, remaining));
     ASSIGN_OR_RETURN(Page<Item> page, fetch(after, limit));
     remaining -= static_cast<int64_t>(page.items.size());

@@ -53,10 +53,6 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
     RETURN_IF_ERROR(env_.store.StreamUserPermissions(
         caller.org_id, request->user_id(), after,
         [&](v1::UserPermissions&& user, const std::string& key) {
-          if (ClientGone(*ctx)) {
-            write_status = absl::CancelledError("the client cancelled the stream");
-            return false;
-          }
           if (sent == max_items || page.users_size() == page_size) {
             if (!send(env_.tokens.Encode(scope, {last_key}))) return false;
             if (sent == max_items) return false;

@@ -36,7 +36,6 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
       env_.log.Log(LogLevel::kError, "handler threw", {{"method", method_}, {"error", e.what()}});
     }
   }
-  if (status.ok() && ctx_.IsCancelled()) status = absl::CancelledError("the client cancelled");
   const grpc::Status result = ToGrpcStatus(status);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -64,7 +64,4 @@ class Call final {
   int64_t rows_streamed_ = 0;
 };
 
-// Whether the client has gone away (cancelled, or past its deadline).
-inline bool ClientGone(grpc::ServerContext& ctx) { return ctx.IsCancelled(); }
-
 }  // namespace rolecall

@@ -58,6 +58,12 @@ absl::Status PrepareSchema(const ServerOptions& o, Logger& log) {
   }
 }
 
+// --check-statements, with 0 resolved to one per core (at least 2).
+int CheckStatements(const ServerOptions& options) {
+  if (options.check_statements > 0) return options.check_statements;
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 }  // namespace
 
 RolecallServer::RolecallServer(const ServerOptions& options, Logger& log)
@@ -74,7 +80,7 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
   s->store_ =
       std::make_unique<PgStore>(PoolOptions{options.database_url, options.pool_size,
                                             std::chrono::milliseconds(options.pool_timeout_ms)},
-                                &s->metrics_);
+                                &s->metrics_, CheckStatements(options));
   s->metrics_.SetPoolSize(options.pool_size);
   ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
   s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));

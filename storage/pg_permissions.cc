@@ -1,4 +1,5 @@
 // PgStore: effective permissions, resolved in PostgreSQL with set-based SQL.
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,16 @@ namespace {
 
 constexpr const char* kOrgOwners = "org_owners";
 constexpr const char* kEffectiveRole = "effective_role";
+constexpr const char* kEffectiveRoles = "effective_roles";
+
+// The checks of effective_role.sql: one from bind parameters ($1 organization, $2 user, $3 resource
+// kind, $4 resource id), or a batch from a JSON array of objects with those fields and `i`.
+constexpr const char* kOneCheck =
+    " FROM (VALUES (0, $1::text, $2::text, $3::int, $4::text))"
+    " AS q(i, org_id, user_id, kind, resource_id)";
+constexpr const char* kCheckBatch =
+    " FROM json_to_recordset($1::json)"
+    " AS q(i int, org_id text, user_id text, kind int, resource_id text)";
 constexpr const char* kContributions = "contributions";
 
 }  // namespace
@@ -25,7 +36,8 @@ std::vector<PreparedStatement> PgStore::PermissionStatements() {
        "    ON m.org_id = gg.org_id AND m.group_id = gg.group_id"
        "    WHERE gg.org_id = $1 AND gg.resource_kind = 0 AND gg.role = 3) "
        "ORDER BY u.email_key"},
-      {kEffectiveRole, Query("effective_role.sql")},
+      {kEffectiveRole, Query("effective_role.sql") + kOneCheck},
+      {kEffectiveRoles, Query("effective_role.sql") + kCheckBatch},
       {kContributions, Query("contributions.sql")},
   };
 }
@@ -121,21 +133,53 @@ absl::Status PgStore::StreamUserPermissions(
 
 absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std::string& user_id,
                                             const ResourceKey& resource) {
-  Role role = Role::kNone;
+  return checks_.Check(RoleCheck{org_id, user_id, resource});
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
+    const std::vector<RoleCheck>& checks) {
+  std::vector<absl::StatusOr<Role>> out;
   RETURN_IF_ERROR(pool_.Run("checking the permission", [&](pqxx::connection& c) {
+    out.assign(checks.size(), absl::StatusOr<Role>(Role::kNone));
     pqxx::nontransaction tx(c);
-    const auto r = tx.exec_prepared1(kEffectiveRole, org_id, user_id,
-                                     static_cast<int>(resource.kind), resource.id);
-    if (!r[0].as<bool>())
-      return absl::NotFoundError(absl::StrCat("user '", user_id, "' not found"));
-    if (!r[1].as<bool>()) {
-      return absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(resource.kind)), " '",
-                                              resource.id, "' not found"));
+    pqxx::result rows;
+    if (checks.size() == 1) {
+      const RoleCheck& check = checks[0];
+      rows = tx.exec_prepared(kEffectiveRole, check.org_id, check.user_id,
+                              static_cast<int>(check.resource.kind), check.resource.id);
+    } else {
+      nlohmann::json batch = nlohmann::json::array();
+      for (size_t i = 0; i < checks.size(); ++i) {
+        batch.push_back({{"i", i},
+                         {"org_id", checks[i].org_id},
+                         {"user_id", checks[i].user_id},
+                         {"kind", static_cast<int>(checks[i].resource.kind)},
+                         {"resource_id", checks[i].resource.id}});
+      }
+      rows = tx.exec_prepared(kEffectiveRoles, batch.dump());
     }
-    role = static_cast<Role>(r[2].as<int>());
+    if (rows.size() != checks.size()) {
+      return absl::InternalError("checking the permission: unexpected rows from the database");
+    }
+    for (const auto& r : rows) {
+      const size_t i = r[0].as<size_t>();
+      if (i >= checks.size()) {
+        return absl::InternalError("checking the permission: unexpected row from the database");
+      }
+      const RoleCheck& check = checks[i];
+      if (!r[1].as<bool>()) {
+        out[i] = absl::NotFoundError(absl::StrCat("user '", check.user_id, "' not found"));
+      } else if (!r[2].as<bool>()) {
+        out[i] =
+            absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(check.resource.kind)),
+                                             " '", check.resource.id, "' not found"));
+      } else {
+        out[i] = static_cast<Role>(r[3].as<int>());
+      }
+    }
     return absl::OkStatus();
   }));
-  return role;
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const std::string& org_id,

@@ -27,7 +27,7 @@ struct PreparedStatement {
   std::string sql;
 };
 
-// Receives the pool's measurements (the server feeds them to its metrics).
+// Receives the store's measurements (the server feeds them to its metrics).
 class PoolObserver {
  public:
   virtual ~PoolObserver() = default;
@@ -37,6 +37,8 @@ class PoolObserver {
   virtual void OnUsage(int open, int in_use) = 0;
   // One Run() finished: what it did (a constant description), how long, and how.
   virtual void OnQuery(const std::string& what, double seconds, const absl::Status& status) = 0;
+  // A statement answering `checks` permission checks at once started (see CheckBatcher).
+  virtual void OnCheckBatch(int checks) = 0;
 };
 
 // The deadline of the call this thread is serving, for as long as the object lives. Database work

@@ -28,6 +28,9 @@ constexpr const char* kFindUserById = "find_user_by_id";
 constexpr const char* kFindUserByEmail = "find_user_by_email";
 constexpr const char* kFindUserByName = "find_user_by_name";
 
+// The most checks one CheckPermission statement answers.
+constexpr int kMaxChecksPerStatement = 100;
+
 // What ListApiKeys reads of a key (never its hash).
 constexpr char kApiKeyColumns[] =
     "key_id, name, scope, coalesce(principal_user_id, ''), " ROLECALL_SQL_MICROS(
@@ -139,8 +142,14 @@ std::vector<PreparedStatement> PgStore::Statements() {
   return all;
 }
 
-PgStore::PgStore(PoolOptions options, PoolObserver* observer)
-    : pool_(std::move(options), Statements(), observer) {}
+PgStore::PgStore(PoolOptions options, PoolObserver* observer, int check_statements)
+    : pool_(std::move(options), Statements(), observer),
+      checks_(
+          check_statements, kMaxChecksPerStatement,
+          [this](const std::vector<RoleCheck>& checks) { return EffectiveRoles(checks); },
+          [observer](int size) {
+            if (observer) observer->OnCheckBatch(size);
+          }) {}
 
 absl::Status PgStore::CreateOrg(const std::string& org_id, const std::string& name) {
   return pool_.Run("creating the organization", [&](pqxx::connection& c) {

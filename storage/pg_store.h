@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "storage/check_batcher.h"
 #include "storage/pg_pool.h"
 #include "storage/store.h"
 
@@ -10,7 +11,8 @@ namespace rolecall {
 // The PostgreSQL implementation of Store (libpqxx, prepared statements, pooled connections).
 class PgStore final : public Store {
  public:
-  explicit PgStore(PoolOptions options, PoolObserver* observer = nullptr);
+  // At most `check_statements` CheckPermission statements run at once (see CheckBatcher).
+  explicit PgStore(PoolOptions options, PoolObserver* observer = nullptr, int check_statements = 2);
 
   // The statements every pooled connection prepares.
   static std::vector<PreparedStatement> Statements();
@@ -85,6 +87,10 @@ class PgStore final : public Store {
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(const std::string& org_id,
                                                               const std::string& user_id,
                                                               const ResourceKey& resource) override;
+  // Answers several checks with one statement (what EffectiveRole's batches run): per check, its
+  // role or NOT_FOUND for an unknown user or resource.
+  absl::StatusOr<std::vector<absl::StatusOr<Role>>> EffectiveRoles(
+      const std::vector<RoleCheck>& checks);
 
   absl::Status SeedDemo() override;
 
@@ -94,6 +100,7 @@ class PgStore final : public Store {
   static std::vector<PreparedStatement> PermissionStatements();
 
   PgPool pool_;
+  CheckBatcher checks_;
 };
 
 }  // namespace rolecall

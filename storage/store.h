@@ -54,6 +54,13 @@ struct ResourceKey {
   std::string id;
 };
 
+// One permission question: the role of user `user_id` of organization `org_id` on `resource`.
+struct RoleCheck {
+  std::string org_id;
+  std::string user_id;
+  ResourceKey resource;
+};
+
 // A principal roles are granted to: a user (by id or email) or a group (by id).
 struct PrincipalKey {
   bool group = false;

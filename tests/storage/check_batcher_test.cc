@@ -1,0 +1,230 @@
+#include "storage/check_batcher.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "storage/pg_pool.h"
+
+namespace rolecall {
+namespace {
+
+using namespace std::chrono_literals;
+using Answers = std::vector<absl::StatusOr<Role>>;
+
+// The answer the fake database gives: derived from the check, so a check answered with another
+// check's row is caught. Users named "ghost…" do not exist.
+absl::StatusOr<Role> Expected(const RoleCheck& c) {
+  if (c.user_id.rfind("ghost", 0) == 0) return absl::NotFoundError("user '" + c.user_id + "'");
+  return static_cast<Role>(std::hash<std::string>()(c.org_id + c.user_id + c.resource.id) % 4);
+}
+
+RoleCheck CheckOf(int n) {
+  return {"org_" + std::to_string(n % 3),
+          (n % 7 == 0 ? "ghost_" : "usr_") + std::to_string(n),
+          {ResourceKind::kProject, "prj_" + std::to_string(n * 31)}};
+}
+
+// Whether `got` is the answer to check `n` (its role, or its own NOT_FOUND).
+bool AnswersCheck(const absl::StatusOr<Role>& got, int n) {
+  const absl::StatusOr<Role> want = Expected(CheckOf(n));
+  if (got.ok() != want.ok()) return false;
+  return want.ok() ? *got == *want : got.status() == want.status();
+}
+
+// A fake database: answers each batch from Expected(), records batch sizes and how many
+// statements ran at once, and can hold statements until released.
+class FakeDatabase {
+ public:
+  CheckBatcher::Resolve Resolver() {
+    return [this](const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
+      const int now = ++running_;
+      int seen = max_running_.load();
+      while (now > seen && !max_running_.compare_exchange_weak(seen, now)) {
+      }
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        batches_.push_back(static_cast<int>(checks.size()));
+        deadlines_.push_back(ScopedDeadline::Current());
+        released_.wait(lock, [&] { return !held_; });
+      }
+      --running_;
+      if (!failure_.ok()) return failure_;
+      Answers out;
+      for (const auto& c : checks) out.push_back(Expected(c));
+      return out;
+    };
+  }
+  void Hold() {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      held_ = false;
+    }
+    released_.notify_all();
+  }
+  void Fail(absl::Status s) { failure_ = std::move(s); }
+  std::vector<int> batches() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batches_;
+  }
+  std::vector<std::optional<std::chrono::system_clock::time_point>> deadlines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deadlines_;
+  }
+  int running() const { return running_; }
+  int max_running() const { return max_running_; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable released_;
+  bool held_ = false;
+  std::vector<int> batches_;
+  std::vector<std::optional<std::chrono::system_clock::time_point>> deadlines_;
+  absl::Status failure_;
+  std::atomic<int> running_{0};
+  std::atomic<int> max_running_{0};
+};
+
+template <typename Pred>
+bool Eventually(Pred pred) {
+  for (int i = 0; i < 1000 && !pred(); ++i) std::this_thread::sleep_for(5ms);
+  return pred();
+}
+
+TEST(CheckBatcher, ALoneCheckRunsAtOnceByItself) {
+  FakeDatabase db;
+  CheckBatcher batcher(2, 100, db.Resolver());
+  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(1)), 1));
+  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(7)), 7));
+  EXPECT_EQ(db.batches(), (std::vector<int>{1, 1}));
+}
+
+TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
+  FakeDatabase db;
+  std::vector<int> reported;
+  CheckBatcher batcher(1, 100, db.Resolver(), [&](int n) { reported.push_back(n); });
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  std::vector<std::future<absl::StatusOr<Role>>> queued;
+  for (int n = 2; n <= 8; ++n) {
+    queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
+  }
+  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
+  db.Release();
+  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  // Each caller gets its own answer, NOT_FOUND (check 7) included.
+  for (int n = 2; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(queued[n - 2].get(), n)) << n;
+  EXPECT_EQ(db.batches(), (std::vector<int>{1, 7}));
+  EXPECT_EQ(reported, (std::vector<int>{1, 7}));
+  EXPECT_EQ(db.max_running(), 1);
+}
+
+TEST(CheckBatcher, BatchesAreCappedAtTheirLargestSize) {
+  FakeDatabase db;
+  CheckBatcher batcher(1, 3, db.Resolver());
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  std::vector<std::future<absl::StatusOr<Role>>> queued;
+  for (int n = 2; n <= 8; ++n) {
+    queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
+  }
+  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
+  db.Release();
+  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  for (int n = 2; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(queued[n - 2].get(), n)) << n;
+  EXPECT_EQ(db.batches(), (std::vector<int>{1, 3, 3, 1}));
+}
+
+TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
+  FakeDatabase db;
+  CheckBatcher batcher(1, 100, db.Resolver());
+  db.Fail(absl::UnavailableError("the database went away"));
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
+  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
+  db.Release();
+  EXPECT_EQ(first.get().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(second.get().status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(CheckBatcher, AQueuedCheckGivesUpAtItsDeadlineAndLeavesTheQueue) {
+  FakeDatabase db;
+  CheckBatcher batcher(1, 100, db.Resolver());
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto impatient = std::async(std::launch::async, [&] {
+    ScopedDeadline deadline(std::chrono::system_clock::now() + 50ms);
+    return batcher.Check(CheckOf(2));
+  });
+  EXPECT_EQ(impatient.get().status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(batcher.Queued(), 0);
+  db.Release();
+  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  EXPECT_EQ(db.batches(), (std::vector<int>{1}));
+}
+
+TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
+  FakeDatabase db;
+  CheckBatcher batcher(1, 100, db.Resolver());
+  const auto soon = std::chrono::system_clock::now() + 10s;
+  const auto later = soon + 20s;
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  std::vector<std::future<absl::StatusOr<Role>>> queued;
+  for (auto deadline : {soon, later}) {
+    queued.push_back(std::async(std::launch::async, [&, deadline] {
+      ScopedDeadline scoped(deadline);
+      return batcher.Check(CheckOf(2));
+    }));
+  }
+  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 2; }));
+  db.Release();
+  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  for (auto& f : queued) EXPECT_TRUE(AnswersCheck(f.get(), 2));
+  const auto deadlines = db.deadlines();
+  ASSERT_EQ(deadlines.size(), 2u);
+  EXPECT_FALSE(deadlines[0].has_value());  // the first check had none
+  EXPECT_EQ(deadlines[1], later);
+}
+
+TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
+  FakeDatabase db;
+  CheckBatcher batcher(2, 16, db.Resolver());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 16; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const int n = t * 1000 + i;
+        if (!AnswersCheck(batcher.Check(CheckOf(n)), n)) ++wrong;
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_LE(db.max_running(), 2);
+  int answered = 0, largest = 0;
+  for (int size : db.batches()) {
+    answered += size;
+    largest = std::max(largest, size);
+  }
+  EXPECT_EQ(answered, 16 * 300);
+  EXPECT_LE(largest, 16);
+  EXPECT_EQ(batcher.Queued(), 0);
+}
+
+}  // namespace
+}  // namespace rolecall
