@@ -24,16 +24,18 @@ inline void SetMicros(google::protobuf::Timestamp* ts, int64_t micros) {
   ts->set_nanos(static_cast<int32_t>(rest * 1000));
 }
 
-// The user columns that UserFromRow reads, for a `users u` row.
+// The user columns that UserFromRow reads, for a `users u` row. `OFFSET 0` keeps each EXISTS a
+// probe of the row's user (its grants, its 0–3 groups): without it the planner may compute the
+// whole set of owners-via-groups for every page, which grows with the organization.
 inline constexpr const char* kUserColumns =
     "u.user_id, u.email, u.name, u.lastname, u.title, u.is_sso_user, u.is_service_account, "
     ROLECALL_SQL_MICROS("u.created_at") ", "
     "CASE WHEN EXISTS (SELECT 1 FROM user_grants g WHERE g.org_id = u.org_id "
-    "                  AND g.user_id = u.user_id AND g.resource_kind = 0 AND g.role = 3) "
+    "                  AND g.user_id = u.user_id AND g.resource_kind = 0 AND g.role = 3 OFFSET 0) "
     "       OR EXISTS (SELECT 1 FROM group_members m JOIN group_grants gg "
     "                  ON gg.org_id = m.org_id AND gg.group_id = m.group_id "
     "                  AND gg.resource_kind = 0 AND gg.role = 3 "
-    "                  WHERE m.org_id = u.org_id AND m.user_id = u.user_id) "
+    "                  WHERE m.org_id = u.org_id AND m.user_id = u.user_id OFFSET 0) "
     "     THEN 'owner' ELSE 'collaborator' END, u.email_key";
 
 inline v1::User UserFromRow(const pqxx::row& row) {

@@ -163,6 +163,8 @@ TEST_F(OperationsE2E, MetricsTellWhatIsSlowAndWhatIsFailing) {
       metrics,
       HasSubstr(
           R"(rolecall_db_query_duration_seconds_count{operation="checking the permission"} 2)"));
+  EXPECT_THAT(metrics, HasSubstr("rolecall_db_checks_per_statement_count 2"));
+  EXPECT_THAT(metrics, HasSubstr("rolecall_db_checks_per_statement_sum 2"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_max_connections 16"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_wait_seconds_count"));
   EXPECT_THAT(metrics, HasSubstr("rolecall_db_pool_waits_total 0"));
