@@ -49,18 +49,17 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
       return true;
     };
     // A full page is sent only when the next user arrives, so its token is empty exactly when
-    // nothing follows.
+    // nothing follows. Users are filled in place: the page's cleared messages are reused.
     RETURN_IF_ERROR(env_.store.StreamUserPermissions(
         caller.org_id, request->user_id(), after,
-        [&](v1::UserPermissions&& user, const std::string& key) {
+        [&](const std::string& key) -> v1::UserPermissions* {
           if (sent == max_items || page.users_size() == page_size) {
-            if (!send(env_.tokens.Encode(scope, {last_key}))) return false;
-            if (sent == max_items) return false;
+            if (!send(env_.tokens.Encode(scope, {last_key}))) return nullptr;
+            if (sent == max_items) return nullptr;
           }
-          *page.add_users() = std::move(user);
           last_key = key;
           ++sent;
-          return true;
+          return page.add_users();
         }));
     RETURN_IF_ERROR(write_status);
     if (page.users_size() > 0 || page.org_owners_size() > 0 || sent == 0) send("");

@@ -60,7 +60,7 @@ absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const std::string& 
 
 absl::Status PgStore::StreamUserPermissions(
     const std::string& org_id, const std::string& user_id, const std::string& after,
-    const std::function<bool(v1::UserPermissions&&, const std::string&)>& on_user) {
+    const std::function<v1::UserPermissions*(const std::string&)>& next_user) {
   // Not retried on a lost connection: rows may already have gone to the client, which resumes
   // from its last page token instead.
   return pool_.Run(
@@ -76,41 +76,45 @@ absl::Status PgStore::StreamUserPermissions(
         const std::string query = sql::InlineParameters(
             Query("user_permissions.sql"), {tx.quote(org_id), tx.quote(after), tx.quote(user_id)});
         pqxx::stream_from rows(tx, "(" + query + ")");
-        v1::UserPermissions user;
-        std::string user_key, line;
+        v1::UserPermissions* user = nullptr;
+        v1::CloudPermission* cloud = nullptr;
+        std::string key, line;
         std::vector<std::optional<std::string_view>> f;
         bool stopped = false;
-        while (!stopped && rows.get_raw_line(line)) {
+        // Fields are assigned from views into the line, so reused messages keep their buffers.
+        const auto text = [](const std::optional<std::string_view>& v) {
+          return v ? *v : std::string_view();
+        };
+        while (rows.get_raw_line(line)) {
           if (!sql::ParseCopyLine(line, &f) || f.size() != 9 || !f[1] || !f[4] || !f[8] ||
               f[8]->size() != 1) {
             return absl::InternalError("resolving permissions: unexpected row from the database");
           }
-          if (*f[1] != std::string_view(user.user_id())) {
-            if (!user.user_id().empty() && !on_user(std::move(user), user_key)) {
+          if (!user || *f[1] != std::string_view(user->user_id())) {
+            key.assign(text(f[0]));
+            user = next_user(key);
+            if (!user) {
               stopped = true;
               break;
             }
-            user = v1::UserPermissions();
-            user.set_user_id(std::string(*f[1]));
-            user.set_user_email(std::string(f[2].value_or("")));
-            user.set_is_service_account(f[3] == "t");
-            user_key = std::string(f[0].value_or(""));
+            user->set_user_id(f[1]->data(), f[1]->size());
+            user->set_user_email(text(f[2]).data(), text(f[2]).size());
+            user->set_is_service_account(f[3] == "t");
+            cloud = nullptr;
           }
-          if (user.clouds_size() == 0 ||
-              std::string_view(user.clouds().rbegin()->cloud_id()) != *f[4]) {
-            auto* cloud = user.add_clouds();
-            cloud->set_cloud_id(std::string(*f[4]));
-            cloud->set_cloud_name(std::string(f[5].value_or("")));
+          if (!cloud || std::string_view(cloud->cloud_id()) != *f[4]) {
+            cloud = user->add_clouds();
+            cloud->set_cloud_id(f[4]->data(), f[4]->size());
+            cloud->set_cloud_name(text(f[5]).data(), text(f[5]).size());
           }
-          auto* cloud = user.mutable_clouds(user.clouds_size() - 1);
-          const std::string role(RoleName(static_cast<Role>((*f[8])[0] - '0')));
+          const std::string_view role = RoleName(static_cast<Role>((*f[8])[0] - '0'));
           if (!f[6]) {
-            cloud->set_role(role);
+            cloud->set_role(role.data(), role.size());
           } else {
             auto* project = cloud->add_projects();
-            project->set_project_id(std::string(*f[6]));
-            project->set_project_name(std::string(f[7].value_or("")));
-            project->set_role(role);
+            project->set_project_id(f[6]->data(), f[6]->size());
+            project->set_project_name(text(f[7]).data(), text(f[7]).size());
+            project->set_role(role.data(), role.size());
           }
         }
         if (stopped) {
@@ -125,7 +129,6 @@ absl::Status PgStore::StreamUserPermissions(
           return absl::OkStatus();
         }
         rows.complete();
-        if (!user.user_id().empty()) on_user(std::move(user), user_key);
         return absl::OkStatus();
       },
       /*retry=*/false);

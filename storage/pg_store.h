@@ -81,7 +81,7 @@ class PgStore final : public Store {
   absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const std::string& org_id) override;
   absl::Status StreamUserPermissions(
       const std::string& org_id, const std::string& user_id, const std::string& after,
-      const std::function<bool(v1::UserPermissions&&, const std::string&)>& on_user) override;
+      const std::function<v1::UserPermissions*(const std::string&)>& next_user) override;
   absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                      const ResourceKey& resource) override;
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(const std::string& org_id,

@@ -194,11 +194,13 @@ class Store {
   virtual absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const std::string& org_id) = 0;
   // Streams users (all, or only `user_id`) after the sort key `after`, each with their
   // effective cloud and project roles, in (email, id) order, from one statement read
-  // incrementally inside a read-only snapshot. `on_user` gets each user and its sort key and
-  // returns false to stop early.
+  // incrementally inside a read-only snapshot. `next_user` is called with each user's sort key
+  // as the user's rows begin, and returns the (empty) message to fill in, or nullptr to stop;
+  // a user is complete when the next one begins or the call returns. Filling messages the
+  // caller reuses spares an allocation per field.
   virtual absl::Status StreamUserPermissions(
       const std::string& org_id, const std::string& user_id, const std::string& after,
-      const std::function<bool(v1::UserPermissions&&, const std::string& sort_key)>& on_user) = 0;
+      const std::function<v1::UserPermissions*(const std::string& sort_key)>& next_user) = 0;
   // The user's effective role on the resource (org owners own everything). NOT_FOUND for an
   // unknown user or resource.
   virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
