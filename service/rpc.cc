@@ -10,12 +10,33 @@ void Call::CountMessage(int rows) {
   env_.metrics.RecordStreamMessage(method_);
 }
 
+bool Drain::Enter() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (draining_) return false;
+  ++in_flight_;
+  return true;
+}
+
+void Drain::Exit() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--in_flight_ == 0) idle_.notify_all();
+}
+
+void Drain::Wait(std::chrono::system_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  draining_ = true;
+  idle_.wait_until(lock, deadline, [&] { return in_flight_ == 0; });
+}
+
 grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& handler) {
   const auto start = std::chrono::steady_clock::now();
   auto& in_flight = env_.metrics.InFlight(method_);
   in_flight.Increment();
   absl::Status status;
-  auto caller = env_.auth.Authenticate(ctx_);
+  const bool entered = env_.drain.Enter();
+  absl::StatusOr<Caller> caller =
+      absl::UnavailableError("the server is shutting down; retry (another replica will answer)");
+  if (entered) caller = env_.auth.Authenticate(ctx_);
   if (caller.ok()) {
     caller_ = *std::move(caller);
     status = env_.auth.Authorize(caller_, scope);
@@ -36,6 +57,7 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
       env_.log.Log(LogLevel::kError, "handler threw", {{"method", method_}, {"error", e.what()}});
     }
   }
+  if (entered) env_.drain.Exit();
   const grpc::Status result = ToGrpcStatus(status);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,7 +4,9 @@
 #include <grpcpp/support/sync_stream.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,6 +22,24 @@ namespace rolecall {
 class PasswordHasher;
 class StreamWatchdog;
 
+// The RPCs in flight, for a graceful shutdown: once draining, new calls are refused and the
+// server waits for the rest while its connections stay open (closing a connection whose client
+// has not yet read a finished stream's last messages would reset it and lose them).
+class Drain final {
+ public:
+  // False once draining: the call must be refused. Otherwise the caller must Exit() when done.
+  bool Enter();
+  void Exit();
+  // Refuses new calls from now on; returns when none is in flight or at `deadline`.
+  void Wait(std::chrono::system_clock::time_point deadline);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable idle_;
+  int in_flight_ = 0;      // guarded by mu_
+  bool draining_ = false;  // guarded by mu_
+};
+
 // What every RPC handler shares: storage, authentication, tokens, metrics and logs.
 struct ServiceEnv {
   Store& store;
@@ -29,6 +49,7 @@ struct ServiceEnv {
   const PageTokenCodec& tokens;
   PasswordHasher& hasher;
   StreamWatchdog& streams;
+  Drain& drain;
 };
 
 // One RPC in flight: the authenticated caller and the counters the handler feeds.

@@ -88,8 +88,8 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
   s->streams_ =
       std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));
-  s->env_ = std::make_unique<ServiceEnv>(
-      ServiceEnv{*s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_, *s->streams_});
+  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{
+      *s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_, *s->streams_, s->drain_});
   s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
   s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
   s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
@@ -173,11 +173,13 @@ void RolecallServer::Shutdown() {
   log_.Log(LogLevel::kInfo, "draining", {{"grace_seconds", options_.shutdown_grace_seconds}});
   const auto deadline =
       std::chrono::system_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
-  server_->Shutdown(deadline);
-  // Shutdown returns once every handler has finished, but the last messages of a stream may
-  // still sit in the connection, waiting for the client to read them. Keep the connections
-  // open a little longer (within the grace period) so they arrive instead of being reset.
+  // New calls are refused (UNAVAILABLE) while the ones in flight finish on open connections.
+  drain_.Wait(deadline);
+  // A finished stream's last messages may still sit in the connection until its client reads
+  // them; gRPC's shutdown closes idle connections at once, which would reset them. Keep the
+  // connections open a little longer (within the grace period) so they arrive.
   std::this_thread::sleep_until(std::min(deadline, std::chrono::system_clock::now() + kLinger));
+  server_->Shutdown(deadline);
   log_.Log(LogLevel::kInfo, "stopped");
 }
 

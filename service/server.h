@@ -52,6 +52,7 @@ class RolecallServer final {
   std::unique_ptr<PageTokenCodec> tokens_;
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<StreamWatchdog> streams_;
+  Drain drain_;
   std::unique_ptr<ServiceEnv> env_;
   std::unique_ptr<UserServiceImpl> users_;
   std::unique_ptr<PermissionServiceImpl> permissions_;

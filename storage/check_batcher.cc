@@ -75,9 +75,12 @@ absl::StatusOr<Role> CheckBatcher::Lead(Waiter& leader, std::unique_lock<std::mu
   }
   if (on_batch_) on_batch_(static_cast<int>(batch.size()));
   absl::StatusOr<std::vector<absl::StatusOr<Role>>> answers;
-  {
+  try {
     ScopedDeadline scoped(deadline);
     answers = resolve_(checks);
+  } catch (const std::exception& e) {
+    // Never leave the batch's waiters (and its slot) hanging.
+    answers = absl::InternalError(std::string("checking the permission: ") + e.what());
   }
   if (answers.ok() && answers->size() != batch.size()) {
     answers = absl::InternalError("checking the permission: a batch came back incomplete");
