@@ -21,7 +21,8 @@ for b in rolecall-server rolecall-bench; do
 done
 
 pgdir=$(mktemp -d /tmp/rolecall-bench-pg-XXXXXX)
-pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+pgport=$(free_port)
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
@@ -55,13 +56,15 @@ for scale in "${scales[@]}"; do
   t0=$(now)
   "$top/bench/generate.sh" "$url" "$scale"
   gen_seconds=$(python3 -c "print(round($(now) - $t0, 1))")
-  effective_rows=$(psql -qAtX "$url" -c "SELECT count(*) FROM ($(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")) x")
+  # The resolver statement over the whole organization, as ListUserPermissions runs it.
+  whole_org=$(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")
+  effective_rows=$(psql -qAtX "$url" -c "SELECT count(*) FROM ($whole_org) x")
 
   # --- the limit ---
   copy_times=()
   for _ in $(seq "$RUNS"); do
     t0=$(now)
-    psql -qX "$url" -c "\\copy ($(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")) to /dev/null"
+    psql -qX "$url" -c "\\copy ($whole_org) to /dev/null"
     copy_times+=("$(python3 -c "print($(now) - $t0)")")
   done
   copy_s=$(median "${copy_times[@]}")
@@ -78,17 +81,24 @@ for scale in "${scales[@]}"; do
   declare -A pgbench_tps=()
   for c in "${CONCURRENCY[@]}"; do
     pgbench_tps[$c]=$(pgbench -n -M prepared -D org=org_bench -f "$pgdir/cloud.pgb@4" \
-      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" "$url" 2>/dev/null |
-      sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" "$url" 2>"$pgdir/pgbench.log" |
+      sed -n 's/^tps = \([0-9.]*\).*/\1/p') || true
+    if [ -z "${pgbench_tps[$c]}" ]; then
+      echo "pgbench failed at $c clients:" >&2; cat "$pgdir/pgbench.log" >&2; exit 1
+    fi
   done
 
   # --- the service ---
   key=$("$bin/rolecall-server" create-api-key --org org_bench --scope admin --database-url "$url" | tail -n 1)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$bin/rolecall-server" serve --plaintext --database-url "$url" --listen "127.0.0.1:$port" \
     --metrics-listen "" --log-level warn &
   server_pid=$!
-  sleep 1
+  for _ in $(seq 100); do  # until it listens (10 s at most)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || { echo "rolecall-server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
   load=("$bin/rolecall-bench" --server "127.0.0.1:$port" --token "$key" --users "$users"
         --clouds "$clouds" --projects "$projects")
   rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }

@@ -57,7 +57,7 @@ void Authenticator::Forget(const std::string& key_id) {
   cache_.erase(key_id);
 }
 
-absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+absl::StatusOr<ApiKeyParts> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
                                         const std::string& principal_user_id,
                                         const std::string& name) {
   const ApiKeyParts key = NewApiKey();
@@ -65,7 +65,7 @@ absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id,
                             scope,  principal_user_id, false};
   const absl::Status stored = store.InsertApiKey(record, name);
   if (!stored.ok()) return stored;
-  return FormatApiKey(key);
+  return key;
 }
 
 absl::Status Authenticator::Authorize(const Caller& caller, Scope needed) {

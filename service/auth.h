@@ -54,10 +54,10 @@ class Authenticator final {
   std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
 };
 
-// Creates a key for an existing organization (and principal, when given) and returns it as
-// shown to its owner, once; only its hash is stored. Used by the API and by
+// Creates a key for an existing organization (and principal, when given) and returns it, to be
+// shown to its owner once (FormatApiKey); only its secret's hash is stored. Used by the API and by
 // `rolecall-server create-api-key`.
-absl::StatusOr<std::string> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+absl::StatusOr<ApiKeyParts> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
                                         const std::string& principal_user_id,
                                         const std::string& name);
 

@@ -312,15 +312,15 @@ grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
       return InvalidFields({{"name", "name " + problem}});
     }
     const std::string& org = call.caller().org_id;
-    ASSIGN_OR_RETURN(std::string key, IssueApiKey(env_.store, org, *scope,
-                                                  request->principal_user_id(), request->name()));
-    ASSIGN_OR_RETURN(ApiKeyParts parts, ParseApiKey(key));
+    ASSIGN_OR_RETURN(
+        const ApiKeyParts key,
+        IssueApiKey(env_.store, org, *scope, request->principal_user_id(), request->name()));
     auto* api_key = response->mutable_api_key();
-    api_key->set_key_id(parts.key_id);
+    api_key->set_key_id(key.key_id);
     api_key->set_name(request->name());
     api_key->set_scope(std::string(ScopeName(*scope)));
     api_key->set_principal_user_id(request->principal_user_id());
-    response->set_key(std::move(key));
+    response->set_key(FormatApiKey(key));
     return absl::OkStatus();
   });
 }

@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
     if (!key.ok()) return Fail(key.status());
     std::cout << "API key (scope " << ScopeName(*scope) << ", organization " << key_org
               << "); it is shown only once:\n"
-              << *key << "\n";
+              << FormatApiKey(*key) << "\n";
     return 0;
   }
   return Serve(o);

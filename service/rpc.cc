@@ -22,9 +22,13 @@ void Drain::Exit() {
   if (--in_flight_ == 0) idle_.notify_all();
 }
 
+void Drain::Refuse() {
+  std::lock_guard<std::mutex> lock(mu_);
+  draining_ = true;
+}
+
 void Drain::Wait(std::chrono::system_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  draining_ = true;
   idle_.wait_until(lock, deadline, [&] { return in_flight_ == 0; });
 }
 
@@ -35,8 +39,9 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
   absl::Status status;
   const bool entered = env_.drain.Enter();
   absl::StatusOr<Caller> caller =
-      absl::UnavailableError("the server is shutting down; retry (another replica will answer)");
-  if (entered) caller = env_.auth.Authenticate(ctx_);
+      entered ? env_.auth.Authenticate(ctx_)
+              : absl::UnavailableError(
+                    "the server is shutting down; retry (another replica will answer)");
   if (caller.ok()) {
     caller_ = *std::move(caller);
     status = env_.auth.Authorize(caller_, scope);

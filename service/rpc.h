@@ -30,7 +30,9 @@ class Drain final {
   // False once draining: the call must be refused. Otherwise the caller must Exit() when done.
   bool Enter();
   void Exit();
-  // Refuses new calls from now on; returns when none is in flight or at `deadline`.
+  // Refuses new calls from now on.
+  void Refuse();
+  // Returns when no call is in flight, or at `deadline`.
   void Wait(std::chrono::system_clock::time_point deadline);
 
  private:

@@ -168,12 +168,14 @@ void RolecallServer::Shutdown() {
     std::lock_guard<std::mutex> lock(health_mu_);
     shutting_down_ = true;
   }
+  // Refuse new calls before health says so: a client that sees NOT_SERVING is never served.
+  drain_.Refuse();
   probe_->Stop();
   SetServing(false);
   log_.Log(LogLevel::kInfo, "draining", {{"grace_seconds", options_.shutdown_grace_seconds}});
   const auto deadline =
       std::chrono::system_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
-  // New calls are refused (UNAVAILABLE) while the ones in flight finish on open connections.
+  // The calls in flight finish on open connections.
   drain_.Wait(deadline);
   // A finished stream's last messages may still sit in the connection until its client reads
   // them; gRPC's shutdown closes idle connections at once, which would reset them. Keep the

@@ -190,24 +190,20 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
       {kRevokeGroup,
        "DELETE FROM group_grants WHERE org_id = $1 AND group_id = $2 AND resource_kind = $3 AND "
        "resource_id = $4 AND role = $5"},
+      // clang-format off
       {kListGrants,
        "SELECT kind, principal, role, micros, label FROM ("
-       "  SELECT 'g' AS kind, gg.group_id AS principal, gg.role, " MICROS(
-           "gg.created_at") "    AS micros, g.name::text AS label FROM group_grants gg JOIN "
-                            "user_groups g"
-                            "    ON g.org_id = gg.org_id AND g.group_id = gg.group_id"
-                            "    WHERE gg.org_id = $1 AND gg.resource_kind = $2 AND gg.resource_id "
-                            "= $3"
-                            "  UNION ALL"
-                            "  SELECT 'u', ug.user_id, ug.role, " MICROS(
-                                "ug.created_at") ", u.email"
-                                                 "    FROM user_grants ug JOIN users u ON u.org_id "
-                                                 "= ug.org_id AND u.user_id = ug.user_id"
-                                                 "    WHERE ug.org_id = $1 AND ug.resource_kind = "
-                                                 "$2 AND ug.resource_id = $3"
-                                                 ") x WHERE (kind, principal, role) > ($4, $5, "
-                                                 "$6::smallint) "
-                                                 "ORDER BY kind, principal, role LIMIT $7"},
+       "  SELECT 'g' AS kind, gg.group_id AS principal, gg.role, " MICROS("gg.created_at")
+       "    AS micros, g.name::text AS label FROM group_grants gg JOIN user_groups g"
+       "    ON g.org_id = gg.org_id AND g.group_id = gg.group_id"
+       "    WHERE gg.org_id = $1 AND gg.resource_kind = $2 AND gg.resource_id = $3"
+       "  UNION ALL"
+       "  SELECT 'u', ug.user_id, ug.role, " MICROS("ug.created_at") ", u.email"
+       "    FROM user_grants ug JOIN users u ON u.org_id = ug.org_id AND u.user_id = ug.user_id"
+       "    WHERE ug.org_id = $1 AND ug.resource_kind = $2 AND ug.resource_id = $3"
+       ") x WHERE (kind, principal, role) > ($4, $5, $6::smallint) "
+       "ORDER BY kind, principal, role LIMIT $7"},
+      // clang-format on
   };
 }
 

@@ -112,12 +112,12 @@ TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
   CheckBatcher batcher(1, 100, db.Resolver(), [&](int n) { reported.push_back(n); });
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (int n = 2; n <= 8; ++n) {
     queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
   }
-  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
   // Each caller gets its own answer, NOT_FOUND (check 7) included.
@@ -132,12 +132,12 @@ TEST(CheckBatcher, BatchesAreCappedAtTheirLargestSize) {
   CheckBatcher batcher(1, 3, db.Resolver());
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (int n = 2; n <= 8; ++n) {
     queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
   }
-  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
   for (int n = 2; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(queued[n - 2].get(), n)) << n;
@@ -150,9 +150,9 @@ TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
   db.Fail(absl::UnavailableError("the database went away"));
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
   auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
-  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   db.Release();
   EXPECT_EQ(first.get().status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(second.get().status().code(), absl::StatusCode::kUnavailable);
@@ -163,7 +163,7 @@ TEST(CheckBatcher, AQueuedCheckGivesUpAtItsDeadlineAndLeavesTheQueue) {
   CheckBatcher batcher(1, 100, db.Resolver());
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
   auto impatient = std::async(std::launch::async, [&] {
     ScopedDeadline deadline(std::chrono::system_clock::now() + 50ms);
     return batcher.Check(CheckOf(2));
@@ -182,15 +182,17 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   const auto later = soon + 20s;
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  ASSERT_TRUE(Eventually([&] { return db.running() == 1; }));
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  // The sooner check queues first, so it leads the next batch.
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (auto deadline : {soon, later}) {
     queued.push_back(std::async(std::launch::async, [&, deadline] {
       ScopedDeadline scoped(deadline);
       return batcher.Check(CheckOf(2));
     }));
+    const int n = static_cast<int>(queued.size());
+    EXPECT_TRUE(Eventually([&] { return batcher.Queued() == n; }));
   }
-  ASSERT_TRUE(Eventually([&] { return batcher.Queued() == 2; }));
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
   for (auto& f : queued) EXPECT_TRUE(AnswersCheck(f.get(), 2));
@@ -198,6 +200,29 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   ASSERT_EQ(deadlines.size(), 2u);
   EXPECT_FALSE(deadlines[0].has_value());  // the first check had none
   EXPECT_EQ(deadlines[1], later);
+}
+
+TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
+  FakeDatabase db;
+  std::atomic<bool> throwing{true};
+  const auto resolve = db.Resolver();
+  CheckBatcher batcher(1, 100,
+                       [&](const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
+                         auto answers = resolve(checks);
+                         if (throwing) throw std::runtime_error("boom");
+                         return answers;
+                       });
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
+  db.Release();
+  // The first batch threw; the second check led its own batch, which threw too.
+  EXPECT_EQ(first.get().status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(second.get().status().code(), absl::StatusCode::kInternal);
+  throwing = false;
+  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(3)), 3));  // the slot was freed
 }
 
 TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
