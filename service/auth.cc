@@ -24,7 +24,7 @@ absl::StatusOr<ApiKeyRecord> Authenticator::Lookup(const std::string& key_id) {
   return record;
 }
 
-absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& ctx) {
+absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContextBase& ctx) {
   const auto& metadata = ctx.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {

@@ -32,7 +32,7 @@ class Authenticator final {
 
   // The caller of the key in the metadata. UNAUTHENTICATED for a missing, malformed, unknown or
   // revoked key; UNAVAILABLE when keys cannot be read.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& ctx);
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx);
 
   // OK when the caller's key scope covers `needed`, or when the key acts for a user who is an
   // organization owner (owners may do anything in their organization); PERMISSION_DENIED

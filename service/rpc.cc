@@ -32,29 +32,33 @@ void Drain::Wait(std::chrono::system_clock::time_point deadline) {
   idle_.wait_until(lock, deadline, [&] { return in_flight_ == 0; });
 }
 
-grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& handler) {
-  const auto start = std::chrono::steady_clock::now();
-  auto& in_flight = env_.metrics.InFlight(method_);
-  in_flight.Increment();
-  absl::Status status;
-  const bool entered = env_.drain.Enter();
-  absl::StatusOr<Caller> caller =
-      entered ? env_.auth.Authenticate(ctx_)
-              : absl::UnavailableError(
-                    "the server is shutting down; retry (another replica will answer)");
-  if (caller.ok()) {
-    caller_ = *std::move(caller);
-    status = env_.auth.Authorize(caller_, scope);
-  } else {
-    status = caller.status();
+Call::Call(ServiceEnv& env, const char* method, grpc::ServerContextBase& ctx)
+    : env_(env), method_(method), ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
+
+std::optional<std::chrono::system_clock::time_point> Call::deadline() const {
+  const auto deadline = ctx_.deadline();
+  if (deadline > std::chrono::system_clock::now() + std::chrono::hours(24 * 365)) return {};
+  return deadline;
+}
+
+absl::Status Call::Begin(Scope scope) {
+  env_.metrics.InFlight(method_).Increment();
+  entered_ = env_.drain.Enter();
+  if (!entered_) {
+    return absl::UnavailableError(
+        "the server is shutting down; retry (another replica will answer)");
   }
+  absl::StatusOr<Caller> caller = env_.auth.Authenticate(ctx_);
+  if (!caller.ok()) return caller.status();
+  caller_ = *std::move(caller);
+  return env_.auth.Authorize(caller_, scope);
+}
+
+grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& handler) {
+  absl::Status status = Begin(scope);
   if (status.ok()) {
-    // The caller's deadline bounds the database work (an infinite deadline is none).
-    std::optional<std::chrono::system_clock::time_point> deadline;
-    if (ctx_.deadline() < std::chrono::system_clock::now() + std::chrono::hours(24 * 365)) {
-      deadline = ctx_.deadline();
-    }
-    ScopedDeadline scoped(deadline);
+    // The caller's deadline bounds the database work.
+    ScopedDeadline scoped(deadline());
     try {
       status = handler(*this);
     } catch (const std::exception& e) {
@@ -62,12 +66,16 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
       env_.log.Log(LogLevel::kError, "handler threw", {{"method", method_}, {"error", e.what()}});
     }
   }
-  if (entered) env_.drain.Exit();
+  return End(status);
+}
+
+grpc::Status Call::End(const absl::Status& status) {
+  if (entered_) env_.drain.Exit();
   const grpc::Status result = ToGrpcStatus(status);
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::string code(GrpcCodeName(result.error_code()));
-  in_flight.Decrement();
+  env_.metrics.InFlight(method_).Decrement();
   env_.metrics.RecordRpc(method_, code, seconds);
   const bool server_fault = result.error_code() == grpc::StatusCode::INTERNAL ||
                             result.error_code() == grpc::StatusCode::UNAVAILABLE ||

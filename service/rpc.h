@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -57,12 +58,12 @@ struct ServiceEnv {
 // One RPC in flight: the authenticated caller and the counters the handler feeds.
 class Call final {
  public:
-  Call(ServiceEnv& env, const char* method, grpc::ServerContext& ctx)
-      : env_(env), method_(method), ctx_(ctx) {}
+  Call(ServiceEnv& env, const char* method, grpc::ServerContextBase& ctx);
 
   const Caller& caller() const { return caller_; }
-  grpc::ServerContext& context() { return ctx_; }
   ServiceEnv& env() { return env_; }
+  // The caller's deadline; none when it is infinite.
+  std::optional<std::chrono::system_clock::time_point> deadline() const;
 
   // Sends one message of a server stream carrying `rows` items, under the idle-stream watchdog;
   // false when the client went away (the handler should stop).
@@ -73,17 +74,24 @@ class Call final {
     return true;
   }
 
-  // Authenticates (needing `scope`), runs `handler`, and records the outcome: metrics by method
-  // and code, one structured log line, and the mapping to a gRPC status.
+  // Authenticates (needing `scope`), runs `handler` under the caller's deadline, and Ends.
   grpc::Status Run(Scope scope, const std::function<absl::Status(Call&)>& handler);
+
+  // Run in two halves, for handlers that answer later on another thread. Begin authenticates
+  // (needing `scope`); a call that began must End, which records the outcome (metrics by method
+  // and code, one structured log line) and maps it to a gRPC status.
+  absl::Status Begin(Scope scope);
+  grpc::Status End(const absl::Status& status);
 
  private:
   void CountMessage(int rows);
 
   ServiceEnv& env_;
   const std::string method_;
-  grpc::ServerContext& ctx_;
+  grpc::ServerContextBase& ctx_;
+  const std::chrono::steady_clock::time_point start_;
   Caller caller_;
+  bool entered_ = false;  // counted by env_.drain
   int64_t rows_streamed_ = 0;
 };
 

@@ -14,7 +14,7 @@ StreamWatchdog::~StreamWatchdog() {
   thread_.join();
 }
 
-uint64_t StreamWatchdog::Begin(grpc::ServerContext* ctx) {
+uint64_t StreamWatchdog::Begin(grpc::ServerContextBase* ctx) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t id = next_id_++;
   pending_[id] = {ctx, std::chrono::steady_clock::now()};

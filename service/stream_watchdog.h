@@ -24,7 +24,7 @@ class StreamWatchdog final {
 
   // Writes one message under watch; false when the client went away or was cancelled as idle.
   template <typename Writer, typename Message>
-  bool Write(grpc::ServerContext& ctx, Writer* writer, const Message& message) {
+  bool Write(grpc::ServerContextBase& ctx, Writer* writer, const Message& message) {
     const uint64_t id = Begin(&ctx);
     const bool ok = writer->Write(message);
     End(id);
@@ -32,7 +32,7 @@ class StreamWatchdog final {
   }
 
  private:
-  uint64_t Begin(grpc::ServerContext* ctx);
+  uint64_t Begin(grpc::ServerContextBase* ctx);
   void End(uint64_t id);
   void Loop();
 
@@ -42,7 +42,7 @@ class StreamWatchdog final {
   bool stopping_ = false;  // guarded by mu_
   uint64_t next_id_ = 0;   // guarded by mu_
   struct Pending {
-    grpc::ServerContext* ctx;
+    grpc::ServerContextBase* ctx;
     std::chrono::steady_clock::time_point since;
   };
   std::map<uint64_t, Pending> pending_;  // guarded by mu_; writes in progress

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -12,12 +15,13 @@
 
 namespace rolecall {
 
-// Coalesces concurrent permission checks into shared statements. At most `max_statements`
-// statements run at once. A check that finds one free runs at once (so a lone caller waits for
-// nothing); a check that arrives while all are busy queues, and the next statement to start
-// answers every queued check together (up to `max_batch`). Under load this replaces many
-// round trips and per-statement overheads in PostgreSQL by one, and keeps the database from
-// running more statements than it has cores for.
+// Coalesces concurrent permission checks into shared statements, at most `statements` at once.
+// A check that finds the database idle runs at once on the calling thread, so a lone caller
+// waits for no one and pays no thread handoff. Checks that arrive while a statement runs queue,
+// and the batcher's own threads (one per statement) answer all of them that are waiting (up to
+// `max_batch`) with one statement each. Under load this replaces many round trips and
+// per-statement overheads in PostgreSQL by one, and keeps the database from running more
+// statements than it has cores for.
 class CheckBatcher final {
  public:
   // Answers `checks` with one statement: one answer per check, in order. A failed status fails
@@ -27,30 +31,46 @@ class CheckBatcher final {
   // Told the size of each batch as it starts.
   using OnBatch = std::function<void(int checks)>;
 
-  CheckBatcher(int max_statements, int max_batch, Resolve resolve, OnBatch on_batch = nullptr);
+  CheckBatcher(int statements, int max_batch, Resolve resolve, OnBatch on_batch = nullptr);
+  // Waits for the statements running, answers the checks still queued with UNAVAILABLE and
+  // stops the threads.
+  ~CheckBatcher();
   CheckBatcher(const CheckBatcher&) = delete;
   CheckBatcher& operator=(const CheckBatcher&) = delete;
 
-  // The answer to `check`. Waiting for a batch is bounded by the calling thread's ScopedDeadline;
-  // a batch runs under the latest deadline of its checks.
+  // Answers `check` through `done`: on the calling thread when the database is idle, else later
+  // on one of the batcher's threads. The calling thread's ScopedDeadline bounds it: a check
+  // still queued at its deadline is answered DEADLINE_EXCEEDED without running, and a batch runs
+  // under the latest deadline of its checks.
+  void Check(const RoleCheck& check, RoleCallback done);
+  // The same, waiting for the answer.
   absl::StatusOr<Role> Check(const RoleCheck& check);
 
-  // Checks waiting for a batch now.
+  // Checks waiting for a statement now.
   int Queued();
 
  private:
-  struct Waiter;
-  // Runs one batch led by `leader` (taking queued checks with it), hands the lead on to the next
-  // queued check if any, and returns the leader's answer. `lock` is held on entry and exit.
-  absl::StatusOr<Role> Lead(Waiter& leader, std::unique_lock<std::mutex>& lock);
+  struct Pending {
+    RoleCheck check;
+    std::optional<std::chrono::system_clock::time_point> deadline;
+    RoleCallback done;
+  };
+  // One statement thread: answers queued checks whenever a statement may start, until stopped.
+  void Work();
+  // Answers `batch` with one statement.
+  void Answer(std::vector<Pending>& batch);
 
   const int max_statements_;
   const int max_batch_;
   const Resolve resolve_;
   const OnBatch on_batch_;
   std::mutex mu_;
-  int running_ = 0;             // guarded by mu_: batches in flight
-  std::deque<Waiter*> queued_;  // guarded by mu_: checks waiting for a batch
+  // Signalled when a check queues, a statement ends or the batcher stops.
+  std::condition_variable changed_;
+  std::deque<Pending> queued_;  // guarded by mu_
+  int running_ = 0;             // guarded by mu_: statements in flight, on any thread
+  bool stopping_ = false;       // guarded by mu_
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace rolecall

@@ -139,6 +139,10 @@ absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std
   return checks_.Check(RoleCheck{org_id, user_id, resource});
 }
 
+void PgStore::EffectiveRole(const RoleCheck& check, RoleCallback done) {
+  checks_.Check(check, std::move(done));
+}
+
 absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
     const std::vector<RoleCheck>& checks) {
   std::vector<absl::StatusOr<Role>> out;

@@ -84,6 +84,7 @@ class PgStore final : public Store {
       const std::function<v1::UserPermissions*(const std::string&)>& next_user) override;
   absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                      const ResourceKey& resource) override;
+  void EffectiveRole(const RoleCheck& check, RoleCallback done) override;
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(const std::string& org_id,
                                                               const std::string& user_id,
                                                               const ResourceKey& resource) override;

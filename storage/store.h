@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "core/api_key.h"
 #include "core/paging.h"
@@ -60,6 +61,9 @@ struct RoleCheck {
   std::string user_id;
   ResourceKey resource;
 };
+
+// Receives the answer to a RoleCheck: the role, or NOT_FOUND for an unknown user or resource.
+using RoleCallback = absl::AnyInvocable<void(absl::StatusOr<Role>)>;
 
 // A principal roles are granted to: a user (by id or email) or a group (by id).
 struct PrincipalKey {
@@ -205,6 +209,8 @@ class Store {
   // unknown user or resource.
   virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                              const ResourceKey& resource) = 0;
+  // The same without blocking: `done` runs on another thread once the answer is known.
+  virtual void EffectiveRole(const RoleCheck& check, RoleCallback done) = 0;
   // Every grant contributing to the user's role on the resource, most permissive first.
   virtual absl::StatusOr<std::vector<v1::Contribution>> Contributions(
       const std::string& org_id, const std::string& user_id, const ResourceKey& resource) = 0;

@@ -48,6 +48,7 @@ class FakeDatabase {
       {
         std::unique_lock<std::mutex> lock(mu_);
         batches_.push_back(static_cast<int>(checks.size()));
+        threads_.push_back(std::this_thread::get_id());
         deadlines_.push_back(ScopedDeadline::Current());
         released_.wait(lock, [&] { return !held_; });
       }
@@ -78,6 +79,10 @@ class FakeDatabase {
     std::lock_guard<std::mutex> lock(mu_);
     return deadlines_;
   }
+  std::vector<std::thread::id> threads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return threads_;
+  }
   int running() const { return running_; }
   int max_running() const { return max_running_; }
 
@@ -86,6 +91,7 @@ class FakeDatabase {
   std::condition_variable released_;
   bool held_ = false;
   std::vector<int> batches_;
+  std::vector<std::thread::id> threads_;
   std::vector<std::optional<std::chrono::system_clock::time_point>> deadlines_;
   absl::Status failure_;
   std::atomic<int> running_{0};
@@ -98,12 +104,17 @@ bool Eventually(Pred pred) {
   return pred();
 }
 
-TEST(CheckBatcher, ALoneCheckRunsAtOnceByItself) {
+TEST(CheckBatcher, ALoneCheckRunsAtOnceByItselfOnTheCallingThread) {
   FakeDatabase db;
   CheckBatcher batcher(2, 100, db.Resolver());
   EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(1)), 1));
-  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(7)), 7));
+  std::optional<absl::StatusOr<Role>> answer;
+  batcher.Check(CheckOf(7), [&](absl::StatusOr<Role> role) { answer = std::move(role); });
+  ASSERT_TRUE(answer.has_value());  // answered before Check returned
+  EXPECT_TRUE(AnswersCheck(*answer, 7));
   EXPECT_EQ(db.batches(), (std::vector<int>{1, 1}));
+  const auto me = std::this_thread::get_id();
+  EXPECT_EQ(db.threads(), (std::vector<std::thread::id>{me, me}));
 }
 
 TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
@@ -158,20 +169,22 @@ TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
   EXPECT_EQ(second.get().status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST(CheckBatcher, AQueuedCheckGivesUpAtItsDeadlineAndLeavesTheQueue) {
+TEST(CheckBatcher, AQueuedCheckWhoseDeadlinePassedIsAnsweredWithoutRunning) {
   FakeDatabase db;
   CheckBatcher batcher(1, 100, db.Resolver());
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
   EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  const auto deadline = std::chrono::system_clock::now() + 50ms;
   auto impatient = std::async(std::launch::async, [&] {
-    ScopedDeadline deadline(std::chrono::system_clock::now() + 50ms);
+    ScopedDeadline scoped(deadline);
     return batcher.Check(CheckOf(2));
   });
-  EXPECT_EQ(impatient.get().status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(batcher.Queued(), 0);
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
+  std::this_thread::sleep_until(deadline + 10ms);
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  EXPECT_EQ(impatient.get().status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(db.batches(), (std::vector<int>{1}));
 }
 
@@ -183,7 +196,7 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   db.Hold();
   auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
   EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
-  // The sooner check queues first, so it leads the next batch.
+  // The sooner check queues first.
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (auto deadline : {soon, later}) {
     queued.push_back(std::async(std::launch::async, [&, deadline] {
@@ -249,6 +262,53 @@ TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
   EXPECT_EQ(answered, 16 * 300);
   EXPECT_LE(largest, 16);
   EXPECT_EQ(batcher.Queued(), 0);
+}
+
+TEST(CheckBatcher, CallbacksFromManyThreadsEachGetTheirOwnAnswer) {
+  FakeDatabase db;
+  CheckBatcher batcher(2, 50, db.Resolver());
+  constexpr int kThreads = 4, kEach = 250;
+  std::mutex mu;
+  std::condition_variable all_done;
+  int answered = 0, wrong = 0;
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kThreads; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = t * 1000 + i;
+        batcher.Check(CheckOf(n), [&, n](absl::StatusOr<Role> role) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!AnswersCheck(role, n)) ++wrong;
+          if (++answered == kThreads * kEach) all_done.notify_one();
+        });
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  std::unique_lock<std::mutex> lock(mu);
+  ASSERT_TRUE(all_done.wait_for(lock, 30s, [&] { return answered == kThreads * kEach; }));
+  EXPECT_EQ(wrong, 0);
+  EXPECT_LE(db.max_running(), 2);
+  for (int size : db.batches()) EXPECT_LE(size, 50);
+}
+
+TEST(CheckBatcher, ShutdownWaitsForRunningStatementsAndRefusesQueuedChecks) {
+  FakeDatabase db;
+  auto batcher = std::make_unique<CheckBatcher>(1, 100, db.Resolver());
+  db.Hold();
+  auto first = std::async(std::launch::async, [&] { return batcher->Check(CheckOf(1)); });
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  std::promise<absl::StatusOr<Role>> queued;
+  batcher->Check(CheckOf(2), [&](absl::StatusOr<Role> role) { queued.set_value(role); });
+  EXPECT_EQ(batcher->Queued(), 1);
+  auto stopped = std::async(std::launch::async, [&] { batcher.reset(); });
+  // The destructor waits for the statement in flight.
+  EXPECT_EQ(stopped.wait_for(100ms), std::future_status::timeout);
+  db.Release();
+  stopped.get();
+  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  EXPECT_EQ(queued.get_future().get().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(db.batches(), (std::vector<int>{1}));
 }
 
 }  // namespace
