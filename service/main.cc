@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   serve
       ->add_option("--check-statements", o.check_statements,
                    "CheckPermission statements running at once; checks arriving meanwhile are "
-                   "answered together by the next one. 0 = one per core, at least 2")
+                   "answered together by the next one. 0 = one per two cores, at least 1")
       ->envname("ROLECALL_CHECK_STATEMENTS");
   serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
       ->envname("ROLECALL_MAX_MESSAGE_BYTES");

@@ -16,7 +16,7 @@ struct ServerOptions {
   int health_interval_ms = 1000;                  // ROLECALL_HEALTH_INTERVAL_MS
   int shutdown_grace_seconds = 20;                // ROLECALL_SHUTDOWN_GRACE_SECONDS
   int hash_threads = 0;                           // ROLECALL_HASH_THREADS; 0 = one per core
-  int check_statements = 0;  // ROLECALL_CHECK_STATEMENTS; 0 = one per core, at least 2
+  int check_statements = 0;  // ROLECALL_CHECK_STATEMENTS; 0 = one per two cores, at least 1
   int max_message_bytes = 4 * 1024 * 1024;  // ROLECALL_MAX_MESSAGE_BYTES
   int stream_idle_timeout_seconds = 30;     // ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS
   int keepalive_seconds = 60;               // ROLECALL_KEEPALIVE_SECONDS

@@ -20,8 +20,8 @@ CheckBatcher::~CheckBatcher() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     stopping_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [&] { return running_ == 0; });
+    work_.notify_all();
+    idle_.wait(lock, [&] { return running_ == 0; });
     left.swap(queued_);
   }
   for (auto& t : threads_) t.join();
@@ -37,7 +37,7 @@ void CheckBatcher::Check(const RoleCheck& check, RoleCallback done) {
     Pending pending{check, ScopedDeadline::Current(), std::move(done)};
     if (running_ > 0 || !queued_.empty() || stopping_) {
       queued_.push_back(std::move(pending));
-      changed_.notify_one();
+      if (running_ < max_statements_) work_.notify_one();
       return;
     }
     ++running_;
@@ -45,8 +45,12 @@ void CheckBatcher::Check(const RoleCheck& check, RoleCallback done) {
   }
   Answer(alone);
   std::lock_guard<std::mutex> lock(mu_);
-  --running_;
-  changed_.notify_all();  // checks may have queued meanwhile; a destructor may be waiting
+  Ended();
+  if (!queued_.empty()) work_.notify_one();  // checks queued meanwhile
+}
+
+void CheckBatcher::Ended() {
+  if (--running_ == 0 && stopping_) idle_.notify_all();
 }
 
 absl::StatusOr<Role> CheckBatcher::Check(const RoleCheck& check) {
@@ -65,8 +69,7 @@ void CheckBatcher::Work() {
   std::vector<Pending> batch, expired;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    changed_.wait(lock,
-                  [&] { return stopping_ || (!queued_.empty() && running_ < max_statements_); });
+    work_.wait(lock, [&] { return stopping_ || (!queued_.empty() && running_ < max_statements_); });
     if (stopping_) return;
     const auto now = std::chrono::system_clock::now();
     while (!queued_.empty() && static_cast<int>(batch.size()) < max_batch_) {
@@ -84,8 +87,7 @@ void CheckBatcher::Work() {
     if (!batch.empty()) Answer(batch);
     batch.clear();
     lock.lock();
-    --running_;
-    changed_.notify_all();
+    Ended();  // this thread looks at the queue again next
   }
 }
 

@@ -59,17 +59,19 @@ class CheckBatcher final {
   void Work();
   // Answers `batch` with one statement.
   void Answer(std::vector<Pending>& batch);
+  // Counts a statement's end. `mu_` is held.
+  void Ended();
 
   const int max_statements_;
   const int max_batch_;
   const Resolve resolve_;
   const OnBatch on_batch_;
   std::mutex mu_;
-  // Signalled when a check queues, a statement ends or the batcher stops.
-  std::condition_variable changed_;
-  std::deque<Pending> queued_;  // guarded by mu_
-  int running_ = 0;             // guarded by mu_: statements in flight, on any thread
-  bool stopping_ = false;       // guarded by mu_
+  std::condition_variable work_;  // signalled when a statement may start, or when stopping
+  std::condition_variable idle_;  // signalled when the last statement ends while stopping
+  std::deque<Pending> queued_;    // guarded by mu_
+  int running_ = 0;               // guarded by mu_: statements in flight, on any thread
+  bool stopping_ = false;         // guarded by mu_
   std::vector<std::thread> threads_;
 };
 
