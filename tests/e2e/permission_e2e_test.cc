@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
@@ -257,6 +261,55 @@ TEST_F(PermissionE2E, OrgWideListingsNeedAdminButUsersMayListTheirOwn) {
             0);
   EXPECT_EQ(Cli({"permission", "explain", "--user", "usr_abc", "--org"}, check_key).exit_code, 1);
   EXPECT_EQ(Cli({"cloud", "create", "nope"}, read_key).exit_code, 1);
+}
+
+TEST_F(PermissionE2E, ConcurrentChecksEachGetTheirOwnAnswer) {
+  // Checks in flight together are answered by shared statements; each caller must still get the
+  // answer to its own question. The questions' answers differ (roles, NOT_FOUND, bad input), and
+  // the answer each gets alone is the reference.
+  const std::string key = server_->CreateKey("org_p72", "check");
+  std::vector<v1::CheckPermissionRequest> questions;
+  for (const std::string user : {"usr_aaa", "usr_abc", "usr_svcbot", "usr_nobody"}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      v1::CheckPermissionRequest q;
+      q.set_user_id(user);
+      q.set_min_role(kind == 3 ? "boss" : "collaborator");
+      if (kind == 0) q.mutable_resource()->set_organization(true);
+      if (kind == 1)
+        q.mutable_resource()->set_cloud_id(user == "usr_svcbot" ? "cld_nope" : "cld_111");
+      if (kind >= 2) q.mutable_resource()->set_project_id("prj_111");
+      questions.push_back(q);
+    }
+  }
+  auto stub = v1::PermissionService::NewStub(server_->Channel());
+  // An answer as one comparable string: code, allowed, role.
+  const auto ask = [&](const v1::CheckPermissionRequest& q) {
+    v1::CheckPermissionResponse response;
+    const grpc::Status status = stub->CheckPermission(AuthedContext(key).get(), q, &response);
+    return std::to_string(status.error_code()) + "/" + (response.allowed() ? "allowed" : "denied") +
+           "/" + response.effective_role();
+  };
+  std::vector<std::string> alone;
+  std::set<std::string> distinct;
+  for (const auto& q : questions) {
+    alone.push_back(ask(q));
+    distinct.insert(alone.back());
+  }
+  ASSERT_GE(distinct.size(), 5u);  // owner, collaborator, readonly, none, NOT_FOUND, invalid…
+  std::atomic<int> wrong{0}, asked{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 16; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const size_t n = (t * 7 + i * 13) % questions.size();
+        if (ask(questions[n]) != alone[n]) ++wrong;
+        ++asked;
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  EXPECT_EQ(asked, 1600);
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST_F(PermissionE2E, PermissionListingPagesResumeFromTheirTokens) {
