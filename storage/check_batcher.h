@@ -17,11 +17,11 @@ namespace rolecall {
 
 // Coalesces concurrent permission checks into shared statements, at most `statements` at once.
 // A check that finds the database idle runs at once on the calling thread, so a lone caller
-// waits for no one and pays no thread handoff. Checks that arrive while a statement runs queue,
-// and the batcher's own threads (one per statement) answer all of them that are waiting (up to
-// `max_batch`) with one statement each. Under load this replaces many round trips and
-// per-statement overheads in PostgreSQL by one, and keeps the database from running more
-// statements than it has cores for.
+// waits for no one and pays no thread handoff (and at most one caller's thread at a time waits
+// on the database). Checks that arrive while a statement runs queue, and the batcher's own
+// threads (one per statement) answer all of them that are waiting (up to `max_batch`) with one
+// statement each. Under load this replaces many round trips and per-statement overheads in
+// PostgreSQL by one, and keeps the database from running more statements than it has cores for.
 class CheckBatcher final {
  public:
   // Answers `checks` with one statement: one answer per check, in order. A failed status fails

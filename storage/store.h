@@ -209,7 +209,9 @@ class Store {
   // unknown user or resource.
   virtual absl::StatusOr<Role> EffectiveRole(const std::string& org_id, const std::string& user_id,
                                              const ResourceKey& resource) = 0;
-  // The same without blocking: `done` runs on another thread once the answer is known.
+  // The same, answered through `done`: at once on this thread when the database is idle, else
+  // later on another thread, so callers are not held while checks queue. The calling thread's
+  // ScopedDeadline bounds it.
   virtual void EffectiveRole(const RoleCheck& check, RoleCallback done) = 0;
   // Every grant contributing to the user's role on the resource, most permissive first.
   virtual absl::StatusOr<std::vector<v1::Contribution>> Contributions(
