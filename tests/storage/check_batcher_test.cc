@@ -231,11 +231,11 @@ TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
   auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   db.Release();
-  // The first batch threw; the second check led its own batch, which threw too.
+  // The first batch threw; the second check went into the next batch, which threw too.
   EXPECT_EQ(first.get().status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(second.get().status().code(), absl::StatusCode::kInternal);
   throwing = false;
-  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(3)), 3));  // the slot was freed
+  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(3)), 3));  // the statement slot was freed
 }
 
 TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
