@@ -42,7 +42,8 @@ std::optional<std::chrono::system_clock::time_point> Call::deadline() const {
 }
 
 absl::Status Call::Begin(Scope scope) {
-  env_.metrics.InFlight(method_).Increment();
+  in_flight_ = &env_.metrics.InFlight(method_);
+  in_flight_->Increment();
   entered_ = env_.drain.Enter();
   if (!entered_) {
     return absl::UnavailableError(
@@ -75,7 +76,7 @@ grpc::Status Call::End(const absl::Status& status) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::string code(GrpcCodeName(result.error_code()));
-  env_.metrics.InFlight(method_).Decrement();
+  in_flight_->Decrement();
   env_.metrics.RecordRpc(method_, code, seconds);
   const bool server_fault = result.error_code() == grpc::StatusCode::INTERNAL ||
                             result.error_code() == grpc::StatusCode::UNAVAILABLE ||

@@ -91,7 +91,8 @@ class Call final {
   grpc::ServerContextBase& ctx_;
   const std::chrono::steady_clock::time_point start_;
   Caller caller_;
-  bool entered_ = false;  // counted by env_.drain
+  prometheus::Gauge* in_flight_ = nullptr;  // this method's gauge, counting the call from Begin
+  bool entered_ = false;                    // counted by env_.drain
   int64_t rows_streamed_ = 0;
 };
 

@@ -31,10 +31,10 @@ CheckBatcher::~CheckBatcher() {
 }
 
 void CheckBatcher::Check(const RoleCheck& check, RoleCallback done) {
+  Pending pending{check, ScopedDeadline::Current(), std::move(done)};
   std::vector<Pending> alone;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    Pending pending{check, ScopedDeadline::Current(), std::move(done)};
     if (running_ > 0 || !queued_.empty() || stopping_) {
       queued_.push_back(std::move(pending));
       if (running_ < max_statements_) work_.notify_one();

@@ -89,6 +89,15 @@ TEST_F(OperationsE2E, SigtermDuringALongStreamDrainsItAndExitsZero) {
   v1::User user;
   EXPECT_EQ(fresh->GetUser(AuthedContext(key).get(), get, &user).error_code(),
             grpc::StatusCode::UNAVAILABLE);  // clients retry on another replica
+  // CheckPermission, served on the callback API, is refused the same way.
+  auto checks = v1::PermissionService::NewStub(server.Channel());
+  v1::CheckPermissionRequest check;
+  check.set_user_id("usr_00000001");
+  check.mutable_resource()->set_cloud_id("cld_00001");
+  check.set_min_role("readonly");
+  v1::CheckPermissionResponse allowed;
+  EXPECT_EQ(checks->CheckPermission(AuthedContext(key).get(), check, &allowed).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 
   drain.join();
   EXPECT_TRUE(status.ok()) << status.error_message() << " after " << users << " users\n"

@@ -104,6 +104,19 @@ bool Eventually(Pred pred) {
   return pred();
 }
 
+// Check `n`, asked from a thread of its own.
+std::future<absl::StatusOr<Role>> CheckOnAnotherThread(CheckBatcher& batcher, int n) {
+  return std::async(std::launch::async, [&batcher, n] { return batcher.Check(CheckOf(n)); });
+}
+
+// Holds the database and starts check 1, which then occupies a statement until db.Release().
+std::future<absl::StatusOr<Role>> OccupyTheStatement(FakeDatabase& db, CheckBatcher& batcher) {
+  db.Hold();
+  auto first = CheckOnAnotherThread(batcher, 1);
+  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  return first;
+}
+
 TEST(CheckBatcher, ALoneCheckRunsAtOnceByItselfOnTheCallingThread) {
   FakeDatabase db;
   CheckBatcher batcher(2, 100, db.Resolver());
@@ -121,13 +134,9 @@ TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
   FakeDatabase db;
   std::vector<int> reported;
   CheckBatcher batcher(1, 100, db.Resolver(), [&](int n) { reported.push_back(n); });
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto first = OccupyTheStatement(db, batcher);
   std::vector<std::future<absl::StatusOr<Role>>> queued;
-  for (int n = 2; n <= 8; ++n) {
-    queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
-  }
+  for (int n = 2; n <= 8; ++n) queued.push_back(CheckOnAnotherThread(batcher, n));
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
@@ -141,13 +150,9 @@ TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
 TEST(CheckBatcher, BatchesAreCappedAtTheirLargestSize) {
   FakeDatabase db;
   CheckBatcher batcher(1, 3, db.Resolver());
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto first = OccupyTheStatement(db, batcher);
   std::vector<std::future<absl::StatusOr<Role>>> queued;
-  for (int n = 2; n <= 8; ++n) {
-    queued.push_back(std::async(std::launch::async, [&, n] { return batcher.Check(CheckOf(n)); }));
-  }
+  for (int n = 2; n <= 8; ++n) queued.push_back(CheckOnAnotherThread(batcher, n));
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
   db.Release();
   EXPECT_TRUE(AnswersCheck(first.get(), 1));
@@ -159,10 +164,8 @@ TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
   FakeDatabase db;
   CheckBatcher batcher(1, 100, db.Resolver());
   db.Fail(absl::UnavailableError("the database went away"));
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
-  auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
+  auto first = OccupyTheStatement(db, batcher);
+  auto second = CheckOnAnotherThread(batcher, 2);
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   db.Release();
   EXPECT_EQ(first.get().status().code(), absl::StatusCode::kUnavailable);
@@ -172,9 +175,7 @@ TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
 TEST(CheckBatcher, AQueuedCheckWhoseDeadlinePassedIsAnsweredWithoutRunning) {
   FakeDatabase db;
   CheckBatcher batcher(1, 100, db.Resolver());
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto first = OccupyTheStatement(db, batcher);
   const auto deadline = std::chrono::system_clock::now() + 50ms;
   auto impatient = std::async(std::launch::async, [&] {
     ScopedDeadline scoped(deadline);
@@ -193,9 +194,7 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   CheckBatcher batcher(1, 100, db.Resolver());
   const auto soon = std::chrono::system_clock::now() + 10s;
   const auto later = soon + 20s;
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto first = OccupyTheStatement(db, batcher);
   // The sooner check queues first.
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (auto deadline : {soon, later}) {
@@ -225,10 +224,8 @@ TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
                          if (throwing) throw std::runtime_error("boom");
                          return answers;
                        });
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
-  auto second = std::async(std::launch::async, [&] { return batcher.Check(CheckOf(2)); });
+  auto first = OccupyTheStatement(db, batcher);
+  auto second = CheckOnAnotherThread(batcher, 2);
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   db.Release();
   // The first batch threw; the second check went into the next batch, which threw too.
@@ -295,9 +292,7 @@ TEST(CheckBatcher, CallbacksFromManyThreadsEachGetTheirOwnAnswer) {
 TEST(CheckBatcher, ShutdownWaitsForRunningStatementsAndRefusesQueuedChecks) {
   FakeDatabase db;
   auto batcher = std::make_unique<CheckBatcher>(1, 100, db.Resolver());
-  db.Hold();
-  auto first = std::async(std::launch::async, [&] { return batcher->Check(CheckOf(1)); });
-  EXPECT_TRUE(Eventually([&] { return db.running() == 1; }));
+  auto first = OccupyTheStatement(db, *batcher);
   std::promise<absl::StatusOr<Role>> queued;
   batcher->Check(CheckOf(2), [&](absl::StatusOr<Role> role) { queued.set_value(role); });
   EXPECT_EQ(batcher->Queued(), 1);
