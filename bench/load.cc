@@ -3,6 +3,8 @@
 //   rolecall-bench stream       full-org ListUserPermissions, every message received and parsed
 //   rolecall-bench check        CheckPermission at a fixed concurrency for a while: throughput
 //                               and latency percentiles
+//   rolecall-bench floor        the same for grpc.health.v1.Health/Check, which touches neither
+//                               the database nor authentication: what a gRPC call alone costs
 //   rolecall-bench list-users   ListUsers walked with page size 50
 //   rolecall-bench batch-create one AdminBatchCreateUsers of --count users (optionally with
 //                               passwords) while CheckPermission runs beside it
@@ -12,11 +14,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 
@@ -73,26 +77,26 @@ CheckPermissionRequest RandomCheck(const Options& o, std::mt19937& rng) {
   return r;
 }
 
-// Keeps `concurrency` CheckPermission calls in flight until `stop` is set (or `seconds` pass);
-// returns the latencies (ms) of successful calls and counts failures — of the calls that finish
-// while `record` is set, when one is given.
-std::vector<double> CheckLoad(const Options& o, std::atomic<bool>& stop, int64_t* errors,
-                              const std::atomic<bool>* record = nullptr) {
-  auto stub = PermissionService::NewStub(Channel(o));
+// Keeps `concurrency` unary calls, each begun by `begin`, in flight until `stop` is set (or
+// `seconds` pass); returns the latencies (ms) of successful calls and counts failures — of the
+// calls that finish while `record` is set, when one is given.
+template <typename Response>
+std::vector<double> UnaryLoad(
+    const Options& o, std::atomic<bool>& stop, int64_t* errors, const std::atomic<bool>* record,
+    const std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<Response>>(
+        grpc::ClientContext*, grpc::CompletionQueue*)>& begin) {
   grpc::CompletionQueue cq;
   struct Call {
     grpc::ClientContext ctx;
-    CheckPermissionResponse response;
+    Response response;
     grpc::Status status;
-    std::unique_ptr<grpc::ClientAsyncResponseReader<CheckPermissionResponse>> rpc;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> rpc;
     Clock::time_point start;
   };
-  std::mt19937 rng(7);
   const auto launch = [&]() {
     auto* call = new Call;
-    Authorize(call->ctx, o);
     call->start = Clock::now();
-    call->rpc = stub->AsyncCheckPermission(&call->ctx, RandomCheck(o, rng), &cq);
+    call->rpc = begin(&call->ctx, &cq);
     call->rpc->Finish(&call->response, &call->status, call);
   };
   const auto end = Clock::now() + std::chrono::duration<double>(o.seconds);
@@ -121,6 +125,18 @@ std::vector<double> CheckLoad(const Options& o, std::atomic<bool>& stop, int64_t
   while (cq.Next(&tag, &ok)) {
   }
   return latencies;
+}
+
+// UnaryLoad of random CheckPermission calls.
+std::vector<double> CheckLoad(const Options& o, std::atomic<bool>& stop, int64_t* errors,
+                              const std::atomic<bool>* record = nullptr) {
+  auto stub = PermissionService::NewStub(Channel(o));
+  std::mt19937 rng(7);
+  return UnaryLoad<CheckPermissionResponse>(
+      o, stop, errors, record, [&](grpc::ClientContext* ctx, grpc::CompletionQueue* cq) {
+        Authorize(*ctx, o);
+        return stub->AsyncCheckPermission(ctx, RandomCheck(o, rng), cq);
+      });
 }
 
 nlohmann::json LatencySummary(std::vector<double> ms, double seconds, int64_t errors) {
@@ -171,16 +187,36 @@ int Stream(const Options& o) {
   return 0;
 }
 
-int Check(const Options& o) {
+// Runs `load` for o.seconds and prints its summary as `mode`.
+int Unary(const Options& o, const std::string& mode,
+          const std::function<std::vector<double>(std::atomic<bool>&, int64_t*)>& load) {
   std::atomic<bool> stop{false};
   int64_t errors = 0;
   const auto start = Clock::now();
-  auto latencies = CheckLoad(o, stop, &errors);
+  auto latencies = load(stop, &errors);
   auto out = LatencySummary(std::move(latencies), Seconds(Clock::now() - start), errors);
-  out["mode"] = "check";
+  out["mode"] = mode;
   out["concurrency"] = o.concurrency;
   std::cout << out << "\n";
   return errors > 0 ? 1 : 0;
+}
+
+int Check(const Options& o) {
+  return Unary(o, "check", [&](std::atomic<bool>& stop, int64_t* errors) {
+    return CheckLoad(o, stop, errors);
+  });
+}
+
+int Floor(const Options& o) {
+  auto stub = grpc::health::v1::Health::NewStub(Channel(o));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("rolecall.v1.PermissionService");
+  return Unary(o, "floor", [&](std::atomic<bool>& stop, int64_t* errors) {
+    return UnaryLoad<grpc::health::v1::HealthCheckResponse>(
+        o, stop, errors, nullptr, [&](grpc::ClientContext* ctx, grpc::CompletionQueue* cq) {
+          return stub->AsyncCheck(ctx, request, cq);
+        });
+  });
 }
 
 int ListUsers(const Options& o) {
@@ -273,6 +309,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   app.add_subcommand("stream")->callback([&] { rc = Stream(o); });
   app.add_subcommand("check")->callback([&] { rc = Check(o); });
+  app.add_subcommand("floor")->callback([&] { rc = Floor(o); });
   app.add_subcommand("list-users")->callback([&] { rc = ListUsers(o); });
   app.add_subcommand("batch-create")->callback([&] { rc = BatchCreate(o); });
   CLI11_PARSE(app, argc, argv);

@@ -4,7 +4,8 @@
 #   RUNS=3 CHECK_SECONDS=20 bench/run.sh M
 # For each scale: a fresh database loaded by bench/generate.sh; the raw limit (the service's own
 # resolver SQL through `psql \copy`, the single-check SQL through `pgbench -M prepared`); the
-# service (bench/load.cc through rolecall-server). Writes bench/results/<date>-<scale>.md.
+# service (bench/load.cc through rolecall-server), and beside it a gRPC call that does no work
+# (the health check), the floor the transport sets. Writes bench/results/<date>-<scale>.md.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin="$top/build/bin"
@@ -78,14 +79,22 @@ for scale in "${scales[@]}"; do
   }
   check_sql 1 "$clouds" cld_ 5 >"$pgdir/cloud.pgb"
   check_sql 2 "$projects" prj_ 6 >"$pgdir/project.pgb"
-  declare -A pgbench_tps=()
+  declare -A pgbench_tps=() pgbench_latency=()
   for c in "${CONCURRENCY[@]}"; do
+    # A tenth of the transactions are logged (3rd field: latency in µs) for the percentiles.
+    rm -f "$pgdir"/latency.*
     pgbench_tps[$c]=$(pgbench -n -M prepared -D org=org_bench -f "$pgdir/cloud.pgb@4" \
-      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" "$url" 2>"$pgdir/pgbench.log" |
+      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" \
+      -l --sampling-rate 0.1 --log-prefix "$pgdir/latency" "$url" 2>"$pgdir/pgbench.log" |
       sed -n 's/^tps = \([0-9.]*\).*/\1/p') || true
     if [ -z "${pgbench_tps[$c]}" ]; then
       echo "pgbench failed at $c clients:" >&2; cat "$pgdir/pgbench.log" >&2; exit 1
     fi
+    pgbench_latency[$c]=$(cat "$pgdir"/latency.* | python3 -c '
+import sys
+ms = sorted(int(line.split()[2]) / 1000 for line in sys.stdin)
+print(", ".join(f"{n} {ms[min(len(ms) - 1, int(p * len(ms)))]:.2f}" for n, p in
+                (("p50", 0.5), ("p99", 0.99))) + " ms")')
   done
 
   # --- the service ---
@@ -116,9 +125,10 @@ for scale in "${scales[@]}"; do
   done
   stream_s=$(median "${stream_times[@]}")
   rss_after=$(rss_kb)
-  declare -A check_json=()
+  declare -A check_json=() floor_json=()
   for c in "${CONCURRENCY[@]}"; do
     check_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" check)
+    floor_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" floor)
   done
   list_json=$("${load[@]}" list-users)
   batch_json=$("${load[@]}" batch-create)
@@ -139,7 +149,11 @@ for scale in "${scales[@]}"; do
     echo "| full-org permissions, one statement | \\copy $(printf %.2f "$copy_s") s | stream $(printf %.2f "$stream_s") s, $(json "$stream_json" "round(rows/$stream_s)") rows/s, $(json "$stream_json" "round(bytes/$stream_s/1e6, 1)") MB/s | $(python3 -c "print(round($stream_s / $copy_s, 2))")× the \\copy time |"
     for c in "${CONCURRENCY[@]}"; do
       j=${check_json[$c]}
-      echo "| CheckPermission, $c callers | pgbench $(printf %.0f "${pgbench_tps[$c]}") TPS | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round($(json "$j" throughput_per_s) / ${pgbench_tps[$c]}, 2))")× pgbench TPS |"
+      echo "| CheckPermission, $c callers | pgbench $(printf %.0f "${pgbench_tps[$c]}") TPS; ${pgbench_latency[$c]} | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round($(json "$j" throughput_per_s) / ${pgbench_tps[$c]}, 2))")× pgbench TPS |"
+    done
+    for c in "${CONCURRENCY[@]}"; do
+      j=${floor_json[$c]}
+      echo "| a gRPC call alone (health check: no database, no auth), $c callers | | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p99 $(json "$j" "round(p99_ms,2)") ms | |"
     done
     echo "| ListUsers, whole org, page size 50 | | $(json "$list_json" "round(seconds,2)") s, $(json "$list_json" "round(users_per_s)") users/s | |"
     echo "| AdminBatchCreateUsers, 1,000 users, no passwords | | $(json "$batch_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_json" "round(beside['p99_ms'],2)") ms | |"
