@@ -36,6 +36,11 @@ admin_url=$("$top/scripts/pg.sh" url "$pgport")
 
 median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 json() { python3 -c 'import sys,json; d=json.loads(sys.argv[1]); print(eval(sys.argv[2], {}, d))' "$1" "$2"; }
+# The field-by-field median of JSON objects (their numeric fields).
+median_json() {
+  python3 -c 'import sys,json,statistics as st; ds=[json.loads(a) for a in sys.argv[1:]]
+print(json.dumps({k: st.median(d[k] for d in ds) for k, v in ds[0].items() if isinstance(v, (int, float))}))' "$@"
+}
 now() { date +%s.%N; }
 
 # The service's SQL with its parameters inlined, on one line, comments dropped.
@@ -79,23 +84,25 @@ for scale in "${scales[@]}"; do
   }
   check_sql 1 "$clouds" cld_ 5 >"$pgdir/cloud.pgb"
   check_sql 2 "$projects" prj_ 6 >"$pgdir/project.pgb"
-  declare -A pgbench_tps=() pgbench_latency=()
-  for c in "${CONCURRENCY[@]}"; do
-    # A tenth of the transactions are logged (3rd field: latency in µs) for the percentiles.
+  # pgbench at `c` clients for CHECK_SECONDS: {"tps", "p50_ms", "p99_ms"}. A tenth of the
+  # transactions are logged (3rd field: latency in µs) for the percentiles.
+  pgbench_json() {
     rm -f "$pgdir"/latency.*
-    pgbench_tps[$c]=$(pgbench -n -M prepared -D org=org_bench -f "$pgdir/cloud.pgb@4" \
-      -f "$pgdir/project.pgb@6" -c "$c" -j 2 -T "$CHECK_SECONDS" \
-      -l --sampling-rate 0.1 --log-prefix "$pgdir/latency" "$url" 2>"$pgdir/pgbench.log" |
-      sed -n 's/^tps = \([0-9.]*\).*/\1/p') || true
-    if [ -z "${pgbench_tps[$c]}" ]; then
-      echo "pgbench failed at $c clients:" >&2; cat "$pgdir/pgbench.log" >&2; exit 1
+    local out
+    out=$(pgbench -n -M prepared -D org=org_bench -f "$pgdir/cloud.pgb@4" \
+      -f "$pgdir/project.pgb@6" -c "$1" -j 2 -T "$CHECK_SECONDS" \
+      -l --sampling-rate 0.1 --log-prefix "$pgdir/latency" "$url" 2>"$pgdir/pgbench.log") || true
+    local tps
+    tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
+    if [ -z "$tps" ]; then
+      echo "pgbench failed at $1 clients:" >&2; cat "$pgdir/pgbench.log" >&2; exit 1
     fi
-    pgbench_latency[$c]=$(cat "$pgdir"/latency.* | python3 -c '
-import sys
+    cat "$pgdir"/latency.* | python3 -c '
+import sys, json
 ms = sorted(int(line.split()[2]) / 1000 for line in sys.stdin)
-print(", ".join(f"{n} {ms[min(len(ms) - 1, int(p * len(ms)))]:.2f}" for n, p in
-                (("p50", 0.5), ("p99", 0.99))) + " ms")')
-  done
+at = lambda p: ms[min(len(ms) - 1, int(p * len(ms)))]
+print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.99)}))' "$tps"
+  }
 
   # --- the service ---
   key=$("$bin/rolecall-server" create-api-key --org org_bench --scope admin --database-url "$url" | tail -n 1)
@@ -125,9 +132,21 @@ print(", ".join(f"{n} {ms[min(len(ms) - 1, int(p * len(ms)))]:.2f}" for n, p in
   done
   stream_s=$(median "${stream_times[@]}")
   rss_after=$(rss_kb)
-  declare -A check_json=() floor_json=()
+  # CheckPermission against pgbench: at each concurrency, RUNS pairs run back to back (pgbench,
+  # then the service), so the machine's drift hits both sides of a ratio alike; medians of the
+  # pairs. Then a gRPC call alone at the same concurrency.
+  declare -A pgbench_json=() check_json=() check_ratio=() floor_json=()
   for c in "${CONCURRENCY[@]}"; do
-    check_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" check)
+    pg_runs=() check_runs=() ratios=()
+    for _ in $(seq "$RUNS"); do
+      p=$(pgbench_json "$c") || exit 1
+      j=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" check)
+      pg_runs+=("$p") check_runs+=("$j")
+      ratios+=("$(python3 -c "print($(json "$j" throughput_per_s) / $(json "$p" tps))")")
+    done
+    pgbench_json[$c]=$(median_json "${pg_runs[@]}")
+    check_json[$c]=$(median_json "${check_runs[@]}")
+    check_ratio[$c]=$(median "${ratios[@]}")
     floor_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" floor)
   done
   list_json=$("${load[@]}" list-users)
@@ -140,7 +159,7 @@ print(", ".join(f"{n} {ms[min(len(ms) - 1, int(p * len(ms)))]:.2f}" for n, p in
   {
     echo "# rolecall benchmark, scale $scale ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$top" rev-parse --short HEAD))"
     echo
-    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql -qAtX "$url" -c 'SHOW server_version' | cut -d' ' -f1) PostgreSQL; server, client and PostgreSQL on the same box. Medians of $RUNS runs; checks run $CHECK_SECONDS s each."
+    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(psql -qAtX "$url" -c 'SHOW server_version' | cut -d' ' -f1) PostgreSQL; server, client and PostgreSQL on the same box. Medians of $RUNS runs; checks run $CHECK_SECONDS s each, pgbench and the service back to back at each concurrency (the ratio is the median of those pairs' ratios)."
     echo
     echo "Data: $users users, $clouds clouds, $projects projects; $effective_rows effective (user, cloud/project) rows; generated in $gen_seconds s."
     echo
@@ -149,7 +168,8 @@ print(", ".join(f"{n} {ms[min(len(ms) - 1, int(p * len(ms)))]:.2f}" for n, p in
     echo "| full-org permissions, one statement | \\copy $(printf %.2f "$copy_s") s | stream $(printf %.2f "$stream_s") s, $(json "$stream_json" "round(rows/$stream_s)") rows/s, $(json "$stream_json" "round(bytes/$stream_s/1e6, 1)") MB/s | $(python3 -c "print(round($stream_s / $copy_s, 2))")× the \\copy time |"
     for c in "${CONCURRENCY[@]}"; do
       j=${check_json[$c]}
-      echo "| CheckPermission, $c callers | pgbench $(printf %.0f "${pgbench_tps[$c]}") TPS; ${pgbench_latency[$c]} | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round($(json "$j" throughput_per_s) / ${pgbench_tps[$c]}, 2))")× pgbench TPS |"
+      p=${pgbench_json[$c]}
+      echo "| CheckPermission, $c callers | pgbench $(json "$p" "round(tps)") TPS; p50 $(json "$p" "round(p50_ms,2)") ms, p99 $(json "$p" "round(p99_ms,2)") ms | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round(${check_ratio[$c]}, 2))")× pgbench TPS |"
     done
     for c in "${CONCURRENCY[@]}"; do
       j=${floor_json[$c]}
