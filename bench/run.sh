@@ -135,7 +135,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
   # CheckPermission against pgbench: at each concurrency, RUNS pairs run back to back (pgbench,
   # then the service), so the machine's drift hits both sides of a ratio alike; medians of the
   # pairs. Then a gRPC call alone at the same concurrency.
-  declare -A pgbench_json=() check_json=() check_ratio=() floor_json=()
+  declare -A pgbench_stats=() check_json=() check_ratio=() floor_json=()
   for c in "${CONCURRENCY[@]}"; do
     pg_runs=() check_runs=() ratios=()
     for _ in $(seq "$RUNS"); do
@@ -144,7 +144,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
       pg_runs+=("$p") check_runs+=("$j")
       ratios+=("$(python3 -c "print($(json "$j" throughput_per_s) / $(json "$p" tps))")")
     done
-    pgbench_json[$c]=$(median_json "${pg_runs[@]}")
+    pgbench_stats[$c]=$(median_json "${pg_runs[@]}")
     check_json[$c]=$(median_json "${check_runs[@]}")
     check_ratio[$c]=$(median "${ratios[@]}")
     floor_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" floor)
@@ -168,7 +168,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
     echo "| full-org permissions, one statement | \\copy $(printf %.2f "$copy_s") s | stream $(printf %.2f "$stream_s") s, $(json "$stream_json" "round(rows/$stream_s)") rows/s, $(json "$stream_json" "round(bytes/$stream_s/1e6, 1)") MB/s | $(python3 -c "print(round($stream_s / $copy_s, 2))")× the \\copy time |"
     for c in "${CONCURRENCY[@]}"; do
       j=${check_json[$c]}
-      p=${pgbench_json[$c]}
+      p=${pgbench_stats[$c]}
       echo "| CheckPermission, $c callers | pgbench $(json "$p" "round(tps)") TPS; p50 $(json "$p" "round(p50_ms,2)") ms, p99 $(json "$p" "round(p99_ms,2)") ms | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p90 $(json "$j" "round(p90_ms,2)"), p99 $(json "$j" "round(p99_ms,2)"), p99.9 $(json "$j" "round(p999_ms,2)") ms | $(python3 -c "print(round(${check_ratio[$c]}, 2))")× pgbench TPS |"
     done
     for c in "${CONCURRENCY[@]}"; do
