@@ -78,8 +78,8 @@ CheckPermissionRequest RandomCheck(const Options& o, std::mt19937& rng) {
 }
 
 // Keeps `concurrency` unary calls, each begun by `begin`, in flight until `stop` is set (or
-// `seconds` pass); returns the latencies (ms) of successful calls and counts failures — of the
-// calls that finish while `record` is set, when one is given.
+// `seconds` pass); returns the latencies (ms) of successful calls and counts failures (the first
+// is described on stderr) — of the calls that finish while `record` is set, when one is given.
 template <typename Response>
 std::vector<double> UnaryLoad(
     const Options& o, std::atomic<bool>& stop, int64_t* errors, const std::atomic<bool>* record,
@@ -113,8 +113,13 @@ std::vector<double> UnaryLoad(
       // Not measured (warm-up or drain).
     } else if (ok && call->status.ok()) {
       latencies.push_back(Seconds(Clock::now() - call->start) * 1000);
-    } else {
-      ++*errors;
+    } else if ((*errors)++ == 0) {
+      // The JSON on stdout counts failures; say on stderr what the first one was.
+      std::cerr << "rolecall-bench: a call failed: "
+                << (ok ? "code " + std::to_string(call->status.error_code()) + ": " +
+                             call->status.error_message()
+                       : std::string("the call was cut short"))
+                << "\n";
     }
     if (!stop && Clock::now() < end) {
       launch();

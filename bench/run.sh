@@ -100,6 +100,8 @@ for scale in "${scales[@]}"; do
     cat "$pgdir"/latency.* | python3 -c '
 import sys, json
 ms = sorted(int(line.split()[2]) / 1000 for line in sys.stdin)
+if not ms:
+    sys.exit("pgbench logged no transactions: raise CHECK_SECONDS")
 at = lambda p: ms[min(len(ms) - 1, int(p * len(ms)))]
 print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.99)}))' "$tps"
   }
