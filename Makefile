@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: all deps build run test bench image-test check-manifests clean
+.PHONY: all deps build run test bench image-test check-manifests fuzz clean
 
 all: build
 
@@ -31,6 +31,11 @@ check-manifests:
 # Benchmarks against the raw-SQL limit (README: Performance); not part of `make test`.
 bench: build
 	bench/run.sh
+
+# libFuzzer + ASan targets (clang-14, installed if missing) in build-fuzz/, FUZZ_SECONDS each
+# (default 60); not part of `make test`, which replays their seed corpora (tests/fuzz/corpus/).
+fuzz: deps
+	scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

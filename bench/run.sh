@@ -2,6 +2,7 @@
 # `make bench`: measures rolecall against the limit PostgreSQL itself sets, in the same run.
 #   bench/run.sh [S] [M] [L]          scales to run (default: S M)
 #   RUNS=3 CHECK_SECONDS=20 bench/run.sh M
+#   RLS_COMPARE=0 bench/run.sh M      skip the row-level security comparison (on by default)
 # For each scale: a fresh database loaded by bench/generate.sh; the raw limit (the service's own
 # resolver SQL through `psql \copy`, the single-check SQL through `pgbench -M prepared`); the
 # service (bench/load.cc through rolecall-server), and beside it a gRPC call that does no work
@@ -14,6 +15,7 @@ scales=("$@")
 RUNS=${RUNS:-3}
 CHECK_SECONDS=${CHECK_SECONDS:-20}
 CONCURRENCY=(1 8 32)
+RLS_COMPARE=${RLS_COMPARE:-1}
 mkdir -p "$top/bench/results"
 
 command -v pgbench >/dev/null || { echo "pgbench (postgresql-contrib / postgresql-15) is needed" >&2; exit 2; }
@@ -43,10 +45,13 @@ print(json.dumps({k: st.median(d[k] for d in ds) for k, v in ds[0].items() if is
 }
 now() { date +%s.%N; }
 
-# The service's SQL with its parameters inlined, on one line, comments dropped.
+# The service's SQL with its parameters inlined, on one line, comments dropped (and, for the
+# organization-wide permission listing, the lines of the one-user filter).
 inline_sql() {
-  grep -v '^\s*--' "$top/storage/queries/$1" | sed "$2" | tr '\n' ' '
+  grep -v '^\s*--' "$top/storage/queries/$1" | grep -v -- '-- one user$' | sed "$2" | tr '\n' ' '
 }
+# The settings the permission listing reads its inputs from, as the service binds them.
+stream_settings="SET rolecall.org_id = 'org_bench'; SET rolecall.stream_after = '';"
 
 for scale in "${scales[@]}"; do
   case "$scale" in
@@ -63,14 +68,14 @@ for scale in "${scales[@]}"; do
   "$top/bench/generate.sh" "$url" "$scale"
   gen_seconds=$(python3 -c "print(round($(now) - $t0, 1))")
   # The resolver statement over the whole organization, as ListUserPermissions runs it.
-  whole_org=$(inline_sql user_permissions.sql "s/\$1/'org_bench'/g; s/\$2/''/g; s/\$3/''/g")
-  effective_rows=$(psql -qAtX "$url" -c "SELECT count(*) FROM ($whole_org) x")
+  whole_org=$(inline_sql user_permissions.sql "")
+  effective_rows=$(psql -qAtX "$url" -c "$stream_settings" -c "SELECT count(*) FROM ($whole_org) x")
 
   # --- the limit ---
   copy_times=()
   for _ in $(seq "$RUNS"); do
     t0=$(now)
-    psql -qX "$url" -c "\\copy ($whole_org) to /dev/null"
+    psql -qX "$url" -c "$stream_settings" -c "\\copy ($whole_org) to /dev/null"
     copy_times+=("$(python3 -c "print($(now) - $t0)")")
   done
   copy_s=$(median "${copy_times[@]}")
@@ -109,7 +114,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
   # --- the service ---
   key=$("$bin/rolecall-server" create-api-key --org org_bench --scope admin --database-url "$url" | tail -n 1)
   port=$(free_port)
-  "$bin/rolecall-server" serve --plaintext --database-url "$url" --listen "127.0.0.1:$port" \
+  "$bin/rolecall-server" serve --plaintext --database-url "${url/postgres@/rolecall_app@}" --listen "127.0.0.1:$port" \
     --metrics-listen "" --log-level warn &
   server_pid=$!
   for _ in $(seq 100); do  # until it listens (10 s at most)
@@ -151,6 +156,34 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
     check_ratio[$c]=$(median "${ratios[@]}")
     floor_json[$c]=$("${load[@]}" --concurrency "$c" --seconds "$CHECK_SECONDS" floor)
   done
+  # Row-level security's cost: the service as it is deployed (the serving role, policies apply)
+  # against a second server on the same database connected as the owner (policies bypassed), in
+  # pairs back to back: the full-org stream and CheckPermission at 8 callers.
+  rls_lines=()
+  if [ "$RLS_COMPARE" = 1 ]; then
+    owner_port=$(free_port)
+    "$bin/rolecall-server" serve --plaintext --database-url "$url" --listen "127.0.0.1:$owner_port" \
+      --metrics-listen "" --log-level error &
+    owner_pid=$!
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$owner_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    owner_load=("$bin/rolecall-bench" --server "127.0.0.1:$owner_port" --token "$key" --users "$users"
+                --clouds "$clouds" --projects "$projects")
+    rls_stream=() norls_stream=() rls_check=() norls_check=()
+    for _ in $(seq "$RUNS"); do
+      rls_stream+=("$(json "$("${load[@]}" stream)" seconds)")
+      norls_stream+=("$(json "$("${owner_load[@]}" stream)" seconds)")
+      rls_check+=("$(json "$("${load[@]}" --concurrency 8 --seconds "$CHECK_SECONDS" check)" throughput_per_s)")
+      norls_check+=("$(json "$("${owner_load[@]}" --concurrency 8 --seconds "$CHECK_SECONDS" check)" throughput_per_s)")
+    done
+    kill "$owner_pid"; wait "$owner_pid" 2>/dev/null || true
+    a=$(median "${rls_stream[@]}") b=$(median "${norls_stream[@]}")
+    rls_lines+=("| row-level security: full-org stream | policies bypassed (owner) $(printf %.2f "$b") s | serving role $(printf %.2f "$a") s | $(python3 -c "print(round($a / $b, 3))")× the time |")
+    a=$(median "${rls_check[@]}") b=$(median "${norls_check[@]}")
+    rls_lines+=("| row-level security: CheckPermission, 8 callers | policies bypassed (owner) $(python3 -c "print(round($b))") /s | serving role $(python3 -c "print(round($a))") /s | $(python3 -c "print(round($a / $b, 3))")× the throughput |")
+  fi
   list_json=$("${load[@]}" list-users)
   batch_json=$("${load[@]}" batch-create)
   batch_pw_json=$("${load[@]}" --passwords batch-create)
@@ -180,6 +213,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
     echo "| ListUsers, whole org, page size 50 | | $(json "$list_json" "round(seconds,2)") s, $(json "$list_json" "round(users_per_s)") users/s | |"
     echo "| AdminBatchCreateUsers, 1,000 users, no passwords | | $(json "$batch_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_json" "round(beside['p99_ms'],2)") ms | |"
     echo "| AdminBatchCreateUsers, 1,000 users, with passwords | | $(json "$batch_pw_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_pw_json" "round(beside['p99_ms'],2)") ms | |"
+    for line in "${rls_lines[@]}"; do echo "$line"; done
     echo "| server RSS | | peak during the streams $((peak_rss / 1024)) MB, after $((rss_after / 1024)) MB | |"
   } >"$out"
   cat "$out"

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/input.h"
 
 namespace rolecall::cli {
 namespace {
@@ -27,7 +28,20 @@ absl::StatusOr<std::string> ScalarString(const std::string& file, const std::str
   if (!value.IsScalar()) {
     return Bad(Where(file, value), absl::StrCat(entry, ".", key, " must be a string"));
   }
+  // yaml-cpp passes any bytes through; a proto3 string that is not UTF-8 cannot be sent.
+  if (!IsValidUtf8(value.Scalar())) {
+    return Bad(Where(file, value), absl::StrCat(entry, ".", key, " is not valid UTF-8"));
+  }
   return value.Scalar();
+}
+
+// A mapping key as text (`~` reads as "null", as yaml-cpp's as<std::string> has it); a key that
+// is a list or a mapping (`? [a, b]`, `{x: 1}: 2`) is an error, not a YAML::BadConversion.
+absl::StatusOr<std::string> KeyString(const std::string& file, const YAML::Node& key,
+                                      const std::string& where_in) {
+  if (key.IsScalar() || key.IsNull()) return key.as<std::string>();
+  return Bad(Where(file, key), absl::StrCat("a key", where_in, " must be a name, not a ",
+                                            key.IsSequence() ? "list" : "mapping"));
 }
 
 }  // namespace
@@ -45,7 +59,9 @@ absl::StatusOr<v1::AdminCreateUsers> ParseUsersYaml(const std::string& text,
     return Bad(file, "expected a top-level `create_users:` list");
   }
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    auto key_or = KeyString(file, kv.first, "");
+    if (!key_or.ok()) return key_or.status();
+    const std::string& key = *key_or;
     if (key != "create_users") {
       return Bad(Where(file, kv.first),
                  absl::StrCat("unknown key '", key, "' (only create_users is allowed)"));
@@ -62,7 +78,9 @@ absl::StatusOr<v1::AdminCreateUsers> ParseUsersYaml(const std::string& text,
     }
     auto* user = out.add_create_users();
     for (const auto& kv : item) {
-      const std::string key = kv.first.as<std::string>();
+      auto key_or = KeyString(file, kv.first, absl::StrCat(" in ", entry));
+      if (!key_or.ok()) return key_or.status();
+      const std::string& key = *key_or;
       const YAML::Node& value = kv.second;
       const bool is_null = value.IsNull();
       if (key == "is_sso_user") {

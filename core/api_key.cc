@@ -5,11 +5,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/digest.h"
+#include "core/input.h"
 #include "core/ids.h"
 
 namespace rolecall {
 namespace {
 constexpr std::string_view kPrefix = "rck_";
+// RandomToken(32) is 43 characters; a little room either way for keys made elsewhere.
+constexpr size_t kMinSecretChars = 32;
+constexpr size_t kMaxSecretChars = 128;
 }
 
 std::string_view ScopeName(Scope scope) {
@@ -30,7 +34,7 @@ absl::StatusOr<Scope> ParseScope(std::string_view name) {
   if (lower == "read") return Scope::kRead;
   if (lower == "check") return Scope::kCheck;
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown scope '", std::string(name), "'; expected admin, read or check"));
+      absl::StrCat("unknown scope '", Clip(name), "'; expected admin, read or check"));
 }
 
 ApiKeyParts NewApiKey() {
@@ -43,16 +47,32 @@ std::string FormatApiKey(const ApiKeyParts& key) {
 }
 
 absl::StatusOr<ApiKeyParts> ParseApiKey(std::string_view key) {
-  if (key.substr(0, kPrefix.size()) != kPrefix) {
+  // The shape NewApiKey makes: a key id of NewId's alphabet, then 43 characters of URL-safe
+  // base64; anything else is refused before any lookup.
+  if (key.size() > kMaxTokenBytes || key.substr(0, kPrefix.size()) != kPrefix) {
     return absl::InvalidArgumentError("API key must start with rck_");
   }
   key.remove_prefix(kPrefix.size());
   const size_t sep = key.find('_');
-  if (sep == std::string_view::npos || sep == 0 || sep + 1 >= key.size() || sep > 64 ||
-      key.size() > 256) {
+  if (sep == std::string_view::npos || sep == 0 || sep > kMaxIdBodyChars) {
     return absl::InvalidArgumentError("malformed API key");
   }
-  return ApiKeyParts{std::string(key.substr(0, sep)), std::string(key.substr(sep + 1))};
+  const std::string_view id = key.substr(0, sep);
+  const std::string_view secret = key.substr(sep + 1);
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return absl::InvalidArgumentError("malformed API key");
+    }
+  }
+  if (secret.size() < kMinSecretChars || secret.size() > kMaxSecretChars) {
+    return absl::InvalidArgumentError("malformed API key");
+  }
+  for (char c : secret) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      return absl::InvalidArgumentError("malformed API key");
+    }
+  }
+  return ApiKeyParts{std::string(id), std::string(secret)};
 }
 
 std::string HashSecret(std::string_view secret) { return Sha256Hex(secret); }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace rolecall {
@@ -56,6 +57,13 @@ std::string PageTokenCodec::Encode(std::string_view scope,
 absl::StatusOr<std::vector<std::string>> PageTokenCodec::Decode(std::string_view scope,
                                                                 std::string_view token) const {
   if (token.size() > 4096) return Invalid();
+  // Only Encode's alphabet: libsodium 1.0.18 decodes every byte >= 0x80 as if it were '_', so
+  // without this, other strings would be accepted as the same token.
+  for (char c : token) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      return Invalid();
+    }
+  }
   std::string raw(token.size(), '\0');
   size_t raw_len = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), token.data(),

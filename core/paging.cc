@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/input.h"
 
 namespace rolecall {
 
@@ -24,7 +25,7 @@ absl::StatusOr<AccountFilter> ParseCollaboratorType(std::string_view value) {
   if (lower == "only_service_accounts") return AccountFilter::kServiceAccounts;
   if (lower == "only_user_accounts") return AccountFilter::kUserAccounts;
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown collaborator_type '", std::string(value),
+      absl::StrCat("unknown collaborator_type '", Clip(value),
                    "'; expected all_accounts, only_service_accounts or only_user_accounts"));
 }
 

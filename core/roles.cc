@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/input.h"
 
 namespace rolecall {
 
@@ -43,7 +44,7 @@ absl::StatusOr<Role> ParseRole(std::string_view name, ResourceKind kind) {
                              ? "owner, collaborator"
                              : "owner, collaborator (or write), readonly";
   return absl::InvalidArgumentError(absl::StrCat("unknown ", std::string(ResourceKindName(kind)),
-                                                 " role '", std::string(name),
+                                                 " role '", Clip(name),
                                                  "'; expected one of: ", accepted));
 }
 

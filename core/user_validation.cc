@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/input.h"
 
 namespace rolecall {
 
@@ -76,7 +77,7 @@ std::vector<FieldViolation> ValidateNewUsers(const v1::AdminCreateUsers& request
     } else {
       auto [it, inserted] = first_index_of_email.emplace(absl::AsciiStrToLower(u.email()), i);
       if (!inserted) {
-        out.push_back({entry + ".email", absl::StrCat("email '", u.email(),
+        out.push_back({entry + ".email", absl::StrCat("email '", Clip(u.email()),
                                                       "' appears twice in the batch (also in "
                                                       "create_users[",
                                                       it->second, "])")});

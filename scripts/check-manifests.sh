@@ -12,7 +12,15 @@
 #     escalation, capabilities dropped, seccomp, requests and limits, image tagged and not
 #     `latest` (in prod: a version or a digest), no Secret shipped in prod, the migration Job,
 #     HPA, PDB, NetworkPolicy and ServiceMonitor present, Services selecting pods,
-#     terminationGracePeriodSeconds > ROLECALL_SHUTDOWN_GRACE_SECONDS.
+#     terminationGracePeriodSeconds > ROLECALL_SHUTDOWN_GRACE_SECONDS;
+#   - probes on the port ROLECALL_HEALTH_LISTEN names (plaintext health only) when it is set;
+#     otherwise a gRPC probe on the ROLECALL_LISTEN port, which must not serve TLS (the kubelet's
+#     gRPC probe cannot); in prod ROLECALL_HEALTH_LISTEN set and readiness the gRPC health;
+#   - in prod, TLS: ROLECALL_TLS_CERT and ROLECALL_TLS_KEY are files in a volume mounted
+#     read-only from a Secret, ROLECALL_PLAINTEXT is not true;
+#   - the database URL from Secret key `migrate-url` (schema owner) in the migration Job and
+#     `serve-url` (least-privilege role) in the Deployment, which does not migrate itself; a
+#     shipped Secret holds the keys.
 # Exit 0 when all is well, 1 on any problem, 2 when it cannot run.
 #
 # usage: scripts/check-manifests.sh [K8S_DIR]        (default: deploy/k8s)
@@ -89,13 +97,16 @@ function pathString(path) {
 const isEmpty = (v) => v === null || (typeof v === "object" && Object.keys(v).length === 0);
 
 // Reports the outermost keys of `obj` whose path is not in `known` (a Set of path strings).
-function reportUnknown(obj, value, path, known) {
+// skipZero: also pass over false, 0 and "", which a typed decoder drops from its output when the
+// Go field is `omitempty` (e.g. volumeMounts[].readOnly: false).
+function reportUnknown(obj, value, path, known, skipZero = false) {
   if (value === null || typeof value !== "object") return;
   for (const k of Object.keys(value)) {
     const p = [...path, Array.isArray(value) ? Number(k) : k];
     if (isEmpty(value[k])) continue; // typed decoders may drop empty values: not a finding
+    if (skipZero && (value[k] === false || value[k] === 0 || value[k] === "")) continue;
     if (!known.has(pathString(p))) report(obj, `unknown field ${pathString(p)}`);
-    else reportUnknown(obj, value[k], p, known);
+    else reportUnknown(obj, value[k], p, known, skipZero);
   }
 }
 
@@ -180,7 +191,8 @@ function checkTypedDecode(obj) {
     }
     return;
   }
-  reportUnknown(obj, obj, [], allPaths(typed, [], new Set()));
+  // The schema check has judged these objects' keys too, zero values included.
+  reportUnknown(obj, obj, [], allPaths(typed, [], new Set()), true);
 }
 
 // --- ServiceMonitor (monitoring.coreos.com/v1): the keys this project may use ----------------
@@ -274,6 +286,125 @@ function envValue(container, name) {
   return undefined;
 }
 
+// The port of a host:port setting ("0.0.0.0:8081" -> 8081); undefined when there is none.
+function portOf(address) {
+  const m = /:(\d+)$/.exec(address ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+// The port a probe connects to, a named port resolved through the container's ports.
+function probePort(container, probe) {
+  const port = probe.grpc?.port ?? probe.tcpSocket?.port ?? probe.httpGet?.port;
+  if (typeof port !== "string") return port;
+  return (container.ports || []).find((p) => p.name === port)?.containerPort ?? port;
+}
+
+// A Secret this overlay ships (dev generates one) must hold the keys its users read.
+function checkSecretKey(obj, at, secretName, key) {
+  const secret = objects.find((o) => o.kind === "Secret" && o.metadata?.name === secretName);
+  if (secret && !(key in (secret.data || {})) && !(key in (secret.stringData || {}))) {
+    report(obj, `${at}: Secret ${secretName} has no key "${key}"`);
+  }
+}
+
+// ROLECALL_DATABASE_URL: from the Secret key that names the right role. The migration Job
+// connects as the schema owner (migrate-url), the server as the least-privilege role
+// (serve-url), so a compromised server pod cannot change the schema.
+function checkDatabaseUrl(obj, container, wanted, who) {
+  const at = `container ${container.name}`;
+  const e = (container.env || []).find((x) => x.name === "ROLECALL_DATABASE_URL");
+  const ref = e?.valueFrom?.secretKeyRef;
+  if (!ref) {
+    report(obj, `${at}: ROLECALL_DATABASE_URL does not come from a Secret (key "${wanted}", ${who})`);
+  } else if (ref.key !== wanted) {
+    report(obj, `${at}: ROLECALL_DATABASE_URL comes from key "${ref.key}" of Secret ${ref.name}, not "${wanted}" (${who})`);
+  } else {
+    checkSecretKey(obj, at, ref.name, ref.key);
+  }
+}
+
+// The probes and the ports the server listens on. The kubelet's gRPC probe speaks plaintext
+// only: with ROLECALL_HEALTH_LISTEN set every probe goes to that (plaintext, health-only) port;
+// without it a gRPC probe must be on the main port, and that port must not serve TLS.
+const HEALTH_SERVICES = ["", "rolecall.v1.UserService", "rolecall.v1.PermissionService", "rolecall.v1.DirectoryService"];
+function checkProbePorts(d, c) {
+  const at = `container ${c.name}`;
+  const health = envValue(c, "ROLECALL_HEALTH_LISTEN");
+  const healthPort = health ? portOf(health) : undefined;
+  if (health && healthPort === undefined) report(d, `${at}: ROLECALL_HEALTH_LISTEN "${health}" is not host:port`);
+  const listenPort = portOf(envValue(c, "ROLECALL_LISTEN") ?? "127.0.0.1:50051");
+  const tls = Boolean(envValue(c, "ROLECALL_TLS_CERT"));
+  for (const kind of ["readinessProbe", "livenessProbe", "startupProbe"]) {
+    const probe = c[kind];
+    if (!probe) continue;
+    const port = probePort(c, probe);
+    if (healthPort !== undefined) {
+      if (port !== healthPort) {
+        const where = port === undefined ? "not on a port" : `on port ${port}`;
+        report(d, `${at}: ${kind} is ${where}, not on the health port ${healthPort} that ROLECALL_HEALTH_LISTEN names`);
+      }
+    } else if (probe.grpc) {
+      if (tls) {
+        report(d, `${at}: ${kind} asks gRPC health on the TLS port ${port}, which the kubelet cannot do: set ROLECALL_HEALTH_LISTEN and probe its port`);
+      } else if (port !== listenPort) {
+        report(d, `${at}: ${kind} is on port ${port}, not on the gRPC port ${listenPort} that ROLECALL_LISTEN names`);
+      }
+    }
+    if (probe.grpc?.service !== undefined && !HEALTH_SERVICES.includes(probe.grpc.service)) {
+      report(d, `${at}: ${kind} asks the health of "${probe.grpc.service}", which the server does not report (never ready)`);
+    }
+  }
+  if (isProd) {
+    if (healthPort === undefined) {
+      report(d, `${at}: ROLECALL_HEALTH_LISTEN is not set: in prod 50051 serves TLS, which the kubelet's gRPC probe cannot speak`);
+    }
+    if (!c.readinessProbe?.grpc) report(d, `${at}: readinessProbe is not the gRPC health check`);
+  }
+}
+
+// prod: TLS on the main port, with the certificate and key from a Secret mounted read-only.
+function checkTls(d, pod, c) {
+  const at = `container ${c.name}`;
+  const plaintext = envValue(c, "ROLECALL_PLAINTEXT");
+  if (plaintext !== undefined && !/^\s*(false|0|off|no)?\s*$/i.test(plaintext)) {
+    report(d, `${at}: ROLECALL_PLAINTEXT is "${plaintext}": in prod the server serves TLS`);
+  }
+  for (const name of ["ROLECALL_TLS_CERT", "ROLECALL_TLS_KEY"]) {
+    const path = envValue(c, name);
+    if (!path) {
+      report(d, `${at}: ${name} is not set: in prod the server serves TLS`);
+      continue;
+    }
+    // The mount the file is in (the deepest one, as mounts nest).
+    const mount = (c.volumeMounts || [])
+      .filter((m) => typeof m.mountPath === "string" &&
+        (path === m.mountPath || path.startsWith(m.mountPath.replace(/\/*$/, "/"))))
+      .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    if (!mount) {
+      report(d, `${at}: ${name} (${path}) is not in a mounted volume`);
+      continue;
+    }
+    const volume = (pod.volumes || []).find((v) => v.name === mount.name);
+    const secretName = volume?.secret?.secretName;
+    const projected = (volume?.projected?.sources || []).filter((src) => src.secret);
+    if (!secretName && projected.length === 0) {
+      report(d, `${at}: ${name} (${path}) is not in a volume mounted from a Secret (volume "${mount.name}")`);
+      continue;
+    }
+    if (mount.readOnly !== true) report(d, `${at}: the volume mount "${mount.name}" with ${name} is not readOnly`);
+    if (mount.subPath) continue; // a file or folder of the Secret: its subPath names it
+    const file = path.slice(mount.mountPath.replace(/\/*$/, "/").length);
+    if (secretName) {
+      const items = volume.secret.items;
+      if (items && !items.some((i) => i.path === file)) {
+        report(d, `${at}: ${name} (${path}): the Secret volume "${mount.name}" maps no item to ${file}`);
+      } else if (!items) {
+        checkSecretKey(d, at, secretName, file);
+      }
+    }
+  }
+}
+
 function checkPod(obj, pod) {
   const psc = pod.securityContext || {};
   const containers = [...(pod.initContainers || []), ...(pod.containers || [])];
@@ -306,6 +437,13 @@ function checkInvariants() {
     const pod = d.spec?.template?.spec || {};
     const podLabels = d.spec?.template?.metadata?.labels;
     for (const c of pod.containers || []) {
+      checkDatabaseUrl(d, c, "serve-url", "the least-privilege role the server connects as");
+      const migrateFlag = envValue(c, "ROLECALL_MIGRATE");
+      if (migrateFlag !== undefined && !/^\s*(false|0|off|no)?\s*$/i.test(migrateFlag)) {
+        report(d, `container ${c.name}: ROLECALL_MIGRATE is "${migrateFlag}": the migration Job migrates as the schema owner, the server's role cannot`);
+      }
+      checkProbePorts(d, c);
+      if (isProd) checkTls(d, pod, c);
       if (!c.readinessProbe) report(d, `container ${c.name}: no readinessProbe`);
       if (!c.livenessProbe) report(d, `container ${c.name}: no livenessProbe`);
       else if (c.livenessProbe.grpc) {
@@ -334,6 +472,11 @@ function checkInvariants() {
     .some((c) => [...(c.command || []), ...(c.args || [])].includes("migrate")));
   if (migrate.length === 0) report(null, "no Job runs `rolecall-server migrate`");
   for (const j of migrate) {
+    for (const c of j.spec.template.spec.containers) {
+      if ([...(c.command || []), ...(c.args || [])].includes("migrate")) {
+        checkDatabaseUrl(j, c, "migrate-url", "the schema owner migrations run as");
+      }
+    }
     if (j.spec.backoffLimit === undefined) report(j, "backoffLimit is not set");
     if (j.spec.ttlSecondsAfterFinished === undefined) report(j, "ttlSecondsAfterFinished is not set");
   }

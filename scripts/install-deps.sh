@@ -10,6 +10,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15
   curl util-linux
+  python3-grpcio python3-protobuf python3-pytest
 )
 
 missing=()

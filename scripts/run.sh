@@ -9,7 +9,10 @@ pgport=${ROLECALL_RUN_PG_PORT:-55433}
 
 "$top/scripts/pg.sh" start "$pgdir" "$pgport"
 trap '"$top/scripts/pg.sh" stop "$pgdir"' EXIT
+# migrate and the bootstrap commands run as the schema owner; serve connects as the
+# least-privilege role that migrate creates and grants (rolecall_app; trust authentication here).
 export ROLECALL_DATABASE_URL=$("$top/scripts/pg.sh" url "$pgport")
+serve_url=${ROLECALL_DATABASE_URL/postgres@/rolecall_app@}
 
 "$bin/rolecall-server" migrate
 "$bin/rolecall-server" seed-demo
@@ -37,4 +40,4 @@ Try, in another terminal:
 Press Ctrl-C to stop.
 EOT
 
-"$bin/rolecall-server" serve --plaintext --listen 127.0.0.1:50051 --metrics-listen 127.0.0.1:9464
+ROLECALL_DATABASE_URL=$serve_url "$bin/rolecall-server" serve --plaintext --listen 127.0.0.1:50051 --metrics-listen 127.0.0.1:9464

@@ -40,7 +40,7 @@ absl::Status CheckMembers(const v1::GroupMembersRequest& r) {
 grpc::Status DirectoryServiceImpl::CreateCloud(grpc::ServerContext* ctx,
                                                const v1::CreateCloudRequest* request,
                                                v1::Cloud* response) {
-  return Call(env_, "CreateCloud", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "CreateCloud", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(CheckName(request->name()));
     ASSIGN_OR_RETURN(*response, env_.store.CreateCloud(call.caller().org_id, request->name()));
     return absl::OkStatus();
@@ -50,7 +50,7 @@ grpc::Status DirectoryServiceImpl::CreateCloud(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
                                             const v1::GetCloudRequest* request,
                                             v1::Cloud* response) {
-  return Call(env_, "GetCloud", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "GetCloud", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     const bool by_name = request->key_case() == v1::GetCloudRequest::kName;
     const std::string& key = by_name ? request->name() : request->cloud_id();
     RETURN_IF_ERROR(RequireId(key, "cloud_id"));
@@ -62,7 +62,7 @@ grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
                                               const v1::ListRequest* request,
                                               grpc::ServerWriter<v1::ListCloudsPage>* writer) {
-  return Call(env_, "ListClouds", *ctx).Run(Scope::kRead, [&](Call& call) {
+  return Call(env_, "ListClouds", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
     const std::string& org = call.caller().org_id;
     const ListQuery query{"", request->name()};
     return StreamPages<v1::ListCloudsPage, v1::Cloud>(
@@ -77,7 +77,7 @@ grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
                                                const v1::DeleteCloudRequest* request,
                                                v1::DeleteResponse*) {
-  return Call(env_, "DeleteCloud", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "DeleteCloud", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
     return env_.store.DeleteCloud(call.caller().org_id, request->cloud_id());
   });
@@ -86,7 +86,7 @@ grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
                                                  const v1::CreateProjectRequest* request,
                                                  v1::Project* response) {
-  return Call(env_, "CreateProject", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "CreateProject", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
     RETURN_IF_ERROR(CheckName(request->name()));
     ASSIGN_OR_RETURN(*response, env_.store.CreateProject(call.caller().org_id, request->cloud_id(),
@@ -98,7 +98,7 @@ grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::GetProject(grpc::ServerContext* ctx,
                                               const v1::GetProjectRequest* request,
                                               v1::Project* response) {
-  return Call(env_, "GetProject", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "GetProject", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
     ASSIGN_OR_RETURN(*response, env_.store.GetProject(call.caller().org_id, request->project_id()));
     return absl::OkStatus();
@@ -108,7 +108,7 @@ grpc::Status DirectoryServiceImpl::GetProject(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListProjects(grpc::ServerContext* ctx,
                                                 const v1::ListRequest* request,
                                                 grpc::ServerWriter<v1::ListProjectsPage>* writer) {
-  return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, [&](Call& call) {
+  return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
     const std::string& org = call.caller().org_id;
     const ListQuery query{request->parent_id(), request->name()};
     return StreamPages<v1::ListProjectsPage, v1::Project>(
@@ -124,7 +124,7 @@ grpc::Status DirectoryServiceImpl::ListProjects(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::DeleteProject(grpc::ServerContext* ctx,
                                                  const v1::DeleteProjectRequest* request,
                                                  v1::DeleteResponse*) {
-  return Call(env_, "DeleteProject", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "DeleteProject", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
     return env_.store.DeleteProject(call.caller().org_id, request->project_id());
   });
@@ -133,7 +133,7 @@ grpc::Status DirectoryServiceImpl::DeleteProject(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::CreateUserGroup(grpc::ServerContext* ctx,
                                                    const v1::CreateUserGroupRequest* request,
                                                    v1::UserGroup* response) {
-  return Call(env_, "CreateUserGroup", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "CreateUserGroup", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(CheckName(request->name()));
     ASSIGN_OR_RETURN(*response, env_.store.CreateGroup(call.caller().org_id, request->name()));
     return absl::OkStatus();
@@ -143,7 +143,7 @@ grpc::Status DirectoryServiceImpl::CreateUserGroup(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
                                                 const v1::GetUserGroupRequest* request,
                                                 v1::UserGroup* response) {
-  return Call(env_, "GetUserGroup", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "GetUserGroup", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     const bool by_name = request->key_case() == v1::GetUserGroupRequest::kName;
     const std::string& key = by_name ? request->name() : request->id();
     RETURN_IF_ERROR(RequireId(key, "id"));
@@ -155,7 +155,7 @@ grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListUserGroups(
     grpc::ServerContext* ctx, const v1::ListRequest* request,
     grpc::ServerWriter<v1::ListUserGroupsPage>* writer) {
-  return Call(env_, "ListUserGroups", *ctx).Run(Scope::kRead, [&](Call& call) {
+  return Call(env_, "ListUserGroups", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
     const std::string& org = call.caller().org_id;
     const ListQuery query{"", request->name()};
     return StreamPages<v1::ListUserGroupsPage, v1::UserGroup>(
@@ -172,7 +172,7 @@ grpc::Status DirectoryServiceImpl::ListUserGroups(
 grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,
                                                    const v1::DeleteUserGroupRequest* request,
                                                    v1::DeleteResponse*) {
-  return Call(env_, "DeleteUserGroup", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "DeleteUserGroup", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->id(), "id"));
     return env_.store.DeleteGroup(call.caller().org_id, request->id());
   });
@@ -181,7 +181,7 @@ grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::AddGroupMembers(grpc::ServerContext* ctx,
                                                    const v1::GroupMembersRequest* request,
                                                    v1::GroupMembersResponse* response) {
-  return Call(env_, "AddGroupMembers", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "AddGroupMembers", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(CheckMembers(*request));
     ASSIGN_OR_RETURN(const int added,
                      env_.store.AddMembers(call.caller().org_id, request->group_id(),
@@ -194,7 +194,7 @@ grpc::Status DirectoryServiceImpl::AddGroupMembers(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::RemoveGroupMembers(grpc::ServerContext* ctx,
                                                       const v1::GroupMembersRequest* request,
                                                       v1::GroupMembersResponse* response) {
-  return Call(env_, "RemoveGroupMembers", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "RemoveGroupMembers", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(CheckMembers(*request));
     ASSIGN_OR_RETURN(const int removed,
                      env_.store.RemoveMembers(call.caller().org_id, request->group_id(),
@@ -207,7 +207,7 @@ grpc::Status DirectoryServiceImpl::RemoveGroupMembers(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListGroupMemberships(
     grpc::ServerContext* ctx, const v1::ListRequest* request,
     grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) {
-  return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, [&](Call& call) {
+  return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
     const std::string& org = call.caller().org_id;
     const ListQuery query{request->parent_id(), ""};
     return StreamPages<v1::ListGroupMembershipsPage, v1::GroupMembership>(
@@ -224,7 +224,7 @@ grpc::Status DirectoryServiceImpl::ListGroupMemberships(
 grpc::Status DirectoryServiceImpl::CreateServiceAccount(
     grpc::ServerContext* ctx, const v1::CreateServiceAccountRequest* request, v1::User* response) {
   return Call(env_, "CreateServiceAccount", *ctx)
-      .Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
         RETURN_IF_ERROR(CheckName(request->name()));
         ASSIGN_OR_RETURN(*response,
                          env_.store.CreateServiceAccount(call.caller().org_id, request->name()));
@@ -235,9 +235,13 @@ grpc::Status DirectoryServiceImpl::CreateServiceAccount(
 grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
                                               const v1::DeleteUserRequest* request,
                                               v1::DeleteResponse*) {
-  return Call(env_, "DeleteUser", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "DeleteUser", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
-    return env_.store.DeleteUser(call.caller().org_id, request->user_id());
+    RETURN_IF_ERROR(env_.store.DeleteUser(call.caller().org_id, request->user_id()));
+    // The user's keys went with it; this replica stops accepting them now, others within the
+    // key cache's TTL.
+    env_.auth.ForgetPrincipal(call.caller().org_id, request->user_id());
+    return absl::OkStatus();
   });
 }
 
@@ -264,7 +268,7 @@ absl::StatusOr<GrantArgs> GrantArgsOf(const Request& r, const std::string& org_i
 grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
                                              const v1::GrantRoleRequest* request,
                                              v1::Grant* response) {
-  return Call(env_, "GrantRole", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "GrantRole", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, org));
     ASSIGN_OR_RETURN(*response,
@@ -276,7 +280,7 @@ grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
                                               const v1::RevokeRoleRequest* request,
                                               v1::DeleteResponse*) {
-  return Call(env_, "RevokeRole", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "RevokeRole", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, org));
     return env_.store.RevokeRole(org, args.resource, args.principal, args.role);
@@ -286,7 +290,7 @@ grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
                                               const v1::ListGrantsRequest* request,
                                               grpc::ServerWriter<v1::ListGrantsPage>* writer) {
-  return Call(env_, "ListGrants", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "ListGrants", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(const ResourceKey resource,
                      ResourceFrom(request->resource(), org, "resource"));
@@ -305,11 +309,17 @@ grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
                                                 const v1::CreateApiKeyRequest* request,
                                                 v1::CreateApiKeyResponse* response) {
-  return Call(env_, "CreateApiKey", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "CreateApiKey", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     auto scope = ParseScope(request->scope());
     if (!scope.ok()) return InvalidFields({{"scope", std::string(scope.status().message())}});
     if (std::string problem = NameProblem(request->name(), false); !problem.empty()) {
       return InvalidFields({{"name", "name " + problem}});
+    }
+    // Scopes only narrow: no key creates a key wider than itself.
+    if (!ScopeCovers(call.caller().scope, *scope)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "a key of scope ", std::string(ScopeName(call.caller().scope)),
+          " cannot create a key of the wider scope ", std::string(ScopeName(*scope))));
     }
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(
@@ -328,7 +338,7 @@ grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
                                                const v1::ListRequest* request,
                                                grpc::ServerWriter<v1::ListApiKeysPage>* writer) {
-  return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, [&](Call& call) {
+  return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) {
     const std::string& org = call.caller().org_id;
     return StreamPages<v1::ListApiKeysPage, v1::ApiKey>(
         call, writer, PageScope(org, "ListApiKeys", {}), PagingOf(*request),
@@ -342,7 +352,7 @@ grpc::Status DirectoryServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
                                                 const v1::RevokeApiKeyRequest* request,
                                                 v1::DeleteResponse*) {
-  return Call(env_, "RevokeApiKey", *ctx).Run(Scope::kAdmin, [&](Call& call) -> absl::Status {
+  return Call(env_, "RevokeApiKey", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
     RETURN_IF_ERROR(env_.store.RevokeApiKey(call.caller().org_id, request->key_id()));
     env_.auth.Forget(request->key_id());

@@ -4,23 +4,31 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/api_key.h"
+#include "core/input.h"
 #include "service/auth.h"
 #include "service/log.h"
 #include "service/options.h"
 #include "service/server.h"
 #include "storage/migrations.h"
+#include "storage/pg_errors.h"
 #include "storage/pg_store.h"
 
 namespace rolecall {
 namespace {
 
 int Fail(const absl::Status& status) {
-  std::cerr << "rolecall-server: " << status.message() << "\n";
+  std::cerr << "rolecall-server: " << status.message();
+  // An operator's command: what the database said helps (the server's clients never see it).
+  if (const std::string detail = ErrorDetail(status); !detail.empty()) {
+    std::cerr << " (" << detail << ")";
+  }
+  std::cerr << "\n";
   return 1;
 }
 
@@ -44,11 +52,18 @@ int Serve(const ServerOptions& options) {
   sigwait(&stop_signals, &signal);
   log.Log(LogLevel::kInfo, "signal received",
           {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  // The backstop: Shutdown cancels what still runs at the grace deadline, so the process ends
+  // in time; should anything still hold it a few seconds later, end it regardless.
+  std::thread([&log, grace = options.shutdown_grace_seconds] {
+    std::this_thread::sleep_for(std::chrono::seconds(grace + 5));
+    log.Log(LogLevel::kError, "shutdown overran the grace period; exiting now");
+    std::_Exit(1);
+  }).detach();
   (*server)->Shutdown();
   return 0;
 }
 
-int RunMigrate(const std::string& database_url) {
+int RunMigrate(const std::string& database_url, const std::string& app_role) {
   try {
     pqxx::connection conn(database_url);
     auto applied = Migrate(conn, EmbeddedMigrations());
@@ -56,6 +71,11 @@ int RunMigrate(const std::string& database_url) {
     for (const auto& name : *applied) std::cout << "applied " << name << "\n";
     std::cout << "schema is at version " << MigrationVersion(EmbeddedMigrations().back().name)
               << " (" << applied->size() << " migration(s) applied now)\n";
+    if (!app_role.empty()) {
+      const absl::Status granted = GrantServingRole(conn, app_role);
+      if (!granted.ok()) return Fail(granted);
+      std::cout << "role " << app_role << " may serve (connect `serve` as it)\n";
+    }
     return 0;
   } catch (const std::exception& e) {
     return Fail(absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what())));
@@ -98,6 +118,11 @@ int main(int argc, char** argv) {
       ->add_option("--metrics-listen", o.metrics_listen,
                    "Prometheus /metrics host:port; empty disables")
       ->envname("ROLECALL_METRICS_LISTEN");
+  serve
+      ->add_option("--health-listen", o.health_listen,
+                   "Plaintext host:port serving only grpc.health.v1.Health (for probes that "
+                   "cannot speak TLS); empty = none")
+      ->envname("ROLECALL_HEALTH_LISTEN");
   serve->add_option("--pool-size", o.pool_size, "PostgreSQL connections at most")
       ->envname("ROLECALL_POOL_SIZE");
   serve->add_option("--pool-timeout-ms", o.pool_timeout_ms, "Wait for a free connection at most")
@@ -127,6 +152,20 @@ int main(int argc, char** argv) {
       ->add_option("--max-connection-age-seconds", o.max_connection_age_seconds,
                    "Close client connections after this long (rebalancing); 0 = never")
       ->envname("ROLECALL_MAX_CONNECTION_AGE_SECONDS");
+  serve
+      ->add_option("--statement-timeout-seconds", o.statement_timeout_seconds,
+                   "Bound on the database work of a call that sends no deadline")
+      ->envname("ROLECALL_STATEMENT_TIMEOUT_SECONDS");
+  serve
+      ->add_option("--stream-connections", o.stream_connections,
+                   "Pooled connections streams may hold at once (the rest serve checks and "
+                   "writes); 0 = half the pool")
+      ->envname("ROLECALL_STREAM_CONNECTIONS");
+  serve
+      ->add_option("--auth-failures-per-minute", o.auth_failures_per_minute,
+                   "Failed authentications one peer may make in a minute before its calls are "
+                   "refused (RESOURCE_EXHAUSTED); 0 = no limit")
+      ->envname("ROLECALL_AUTH_FAILURES_PER_MINUTE");
   serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")
       ->envname("ROLECALL_TLS_CERT");
   serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")
@@ -141,7 +180,14 @@ int main(int argc, char** argv) {
   serve->add_flag("--migrate", o.migrate, "Apply pending migrations before serving")
       ->envname("ROLECALL_MIGRATE");
 
-  auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
+  std::string app_role = kDefaultServingRole;
+  auto* migrate = app.add_subcommand(
+      "migrate", "Apply pending schema migrations and grant the serving role what it needs");
+  migrate
+      ->add_option("--app-role", app_role,
+                   "The role `serve` connects as: created (LOGIN, no password) when missing, and "
+                   "granted rolecall's tables and nothing else; empty skips")
+      ->envname("ROLECALL_APP_ROLE");
 
   std::string org_id, org_name;
   auto* create_org = app.add_subcommand("create-org", "Create an organization (idempotent)");
@@ -176,11 +222,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (*migrate) return RunMigrate(o.database_url);
+  if (*migrate) return RunMigrate(o.database_url, app_role);
   if (*create_org || *create_key || *seed) {
     auto store = OpenStore(o.database_url);
     if (!store.ok()) return Fail(store.status());
     if (*create_org) {
+      if (!IsWellFormedId(org_id, kOrgPrefix)) {
+        return Fail(absl::InvalidArgumentError(
+            "ORG_ID must be org_ followed by up to 32 lowercase letters and digits"));
+      }
       const absl::Status s = (*store)->CreateOrg(org_id, org_name.empty() ? org_id : org_name);
       if (!s.ok()) return Fail(s);
       std::cout << "organization " << org_id << " is ready\n";

@@ -36,6 +36,16 @@ Metrics::Metrics()
                   .Help("1 while the server reports SERVING (the database answers), else 0.")
                   .Register(*registry_)
                   .Add({})),
+      auth_failures_(prometheus::BuildCounter()
+                         .Name("rolecall_auth_failures_total")
+                         .Help("Failed authentications by reason.")
+                         .Register(*registry_)),
+      database_superuser_(prometheus::BuildGauge()
+                              .Name("rolecall_database_superuser")
+                              .Help("1 when the server's database role is a superuser or "
+                                    "bypasses row-level security (it should not), else 0.")
+                              .Register(*registry_)
+                              .Add({})),
       pool_(prometheus::BuildGauge()
                 .Name("rolecall_db_pool_connections")
                 .Help("PostgreSQL connections of the pool: open, and of those in use.")
@@ -102,6 +112,12 @@ void Metrics::RecordStreamMessage(const std::string& method) {
 prometheus::Gauge& Metrics::InFlight(const std::string& method) {
   return in_flight_.Add({{"method", method}});
 }
+
+void Metrics::RecordAuthFailure(const char* reason) {
+  auth_failures_.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::SetDatabaseSuperuser(bool superuser) { database_superuser_.Set(superuser ? 1 : 0); }
 
 void Metrics::SetHealth(bool serving) { health_.Set(serving ? 1 : 0); }
 

@@ -29,6 +29,12 @@ class Metrics final : public PoolObserver {
   void RecordStreamMessage(const std::string& method);
   prometheus::Gauge& InFlight(const std::string& method);
 
+  // A failed authentication, by reason (missing, malformed, unknown, wrong_secret, revoked,
+  // rate_limited).
+  void RecordAuthFailure(const char* reason);
+  // 1 when serve is connected to PostgreSQL as a superuser (row-level security does not apply).
+  void SetDatabaseSuperuser(bool superuser);
+
   void SetHealth(bool serving);
   void SetPoolSize(int size);
 
@@ -48,6 +54,8 @@ class Metrics final : public PoolObserver {
   prometheus::Family<prometheus::Counter>& stream_messages_;
   prometheus::Family<prometheus::Gauge>& in_flight_;
   prometheus::Gauge& health_;
+  prometheus::Family<prometheus::Counter>& auth_failures_;
+  prometheus::Gauge& database_superuser_;
   prometheus::Family<prometheus::Gauge>& pool_;
   prometheus::Gauge& pool_open_;
   prometheus::Gauge& pool_in_use_;

@@ -43,6 +43,10 @@ std::vector<std::string> ValidateOptions(const ServerOptions& o) {
     problems.push_back(absl::StrCat("--metrics-listen: '", o.metrics_listen,
                                     "' is not host:port (empty disables metrics)"));
   }
+  if (!o.health_listen.empty() && !IsHostPort(o.health_listen)) {
+    problems.push_back(absl::StrCat("--health-listen: '", o.health_listen,
+                                    "' is not host:port (empty: no health-only listener)"));
+  }
   range("pool-size", o.pool_size, 1, 1000);
   range("pool-timeout-ms", o.pool_timeout_ms, 1, 600000);
   range("health-interval-ms", o.health_interval_ms, 100, 60000);
@@ -53,6 +57,9 @@ std::vector<std::string> ValidateOptions(const ServerOptions& o) {
   range("stream-idle-timeout-seconds", o.stream_idle_timeout_seconds, 1, 3600);
   range("keepalive-seconds", o.keepalive_seconds, 1, 7200);
   range("max-connection-age-seconds", o.max_connection_age_seconds, 0, 30 * 24 * 3600);
+  range("statement-timeout-seconds", o.statement_timeout_seconds, 1, 24 * 3600);
+  range("stream-connections", o.stream_connections, 0, o.pool_size);
+  range("auth-failures-per-minute", o.auth_failures_per_minute, 0, 1000000);
   if (o.tls_cert.empty() && !o.plaintext) {
     problems.push_back(
         "no TLS: give --tls-cert and --tls-key, or pass --plaintext (ROLECALL_PLAINTEXT=true) to "

@@ -27,6 +27,17 @@ struct ServerOptions {
   std::string log_level = "info";           // ROLECALL_LOG_LEVEL: debug, info, warn, error
   bool migrate = false;                     // ROLECALL_MIGRATE: apply migrations before serving
   bool plaintext = false;                   // ROLECALL_PLAINTEXT: serve without TLS (asked for)
+  // ROLECALL_STATEMENT_TIMEOUT_SECONDS: bounds database work of calls that carry no deadline.
+  int statement_timeout_seconds = 30;
+  // ROLECALL_STREAM_CONNECTIONS: pooled connections streams may hold at once; 0 = half the pool.
+  int stream_connections = 0;
+  // ROLECALL_AUTH_FAILURES_PER_MINUTE: failed authentications one peer (IP address) may make in
+  // a minute before its calls are refused with RESOURCE_EXHAUSTED; 0 = no limit.
+  int auth_failures_per_minute = 60;
+  // ROLECALL_HEALTH_LISTEN, host:port of a second, always plaintext gRPC listener that serves
+  // grpc.health.v1.Health only (the main listener's status; no rolecall service, no
+  // reflection), for probes that cannot speak TLS (the kubelet's); empty = none.
+  std::string health_listen;
 };
 
 // One line per problem, each naming the flag; empty when the options are usable.

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "core/input.h"
 #include "core/paging.h"
 #include "core/status.h"
 #include "service/refs.h"
@@ -13,7 +14,7 @@ namespace rolecall {
 grpc::Status PermissionServiceImpl::ListUserPermissions(
     grpc::ServerContext* ctx, const v1::ListUserPermissionsRequest* request,
     grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) {
-  return Call(env_, "ListUserPermissions", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "ListUserPermissions", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     const Caller& caller = call.caller();
     // Org-wide listings need admin; anyone may list their own permissions.
     const bool own = !request->user_id().empty() && request->user_id() == caller.principal_user_id;
@@ -97,30 +98,41 @@ grpc::ServerUnaryReactor* PermissionServiceImpl::CheckPermission(
   // thread that answered a batch; the context, request and response live until Finish.
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto call = std::make_unique<Call>(env_, "CheckPermission", *ctx);
-  const absl::Status began = call->Begin(Scope::kCheck);
-  auto question = began.ok() ? ParseCheck(*request, call->caller().org_id)
-                             : absl::StatusOr<CheckQuestion>(began);
-  if (!question.ok()) {
-    reactor->Finish(call->End(question.status()));
-    return reactor;
-  }
-  ScopedDeadline deadline(call->deadline());  // bounds the check; the store reads it from here
-  auto answer = [call = std::move(call), reactor, response,
-                 min_role = question->min_role](absl::StatusOr<Role> role) {
-    if (role.ok()) {
-      response->set_allowed(Allows(*role, min_role));
-      response->set_effective_role(std::string(RoleName(*role)));
+  Call* const started = call.get();
+  // Like Call::Run, an exception ends the call with INTERNAL; after EffectiveRole took the answer
+  // callback, the callback owns the call and finishes it.
+  bool handed_over = false;
+  try {
+    const absl::Status began = call->Begin(Scope::kCheck, *request);
+    auto question = began.ok() ? ParseCheck(*request, call->caller().org_id)
+                               : absl::StatusOr<CheckQuestion>(began);
+    if (!question.ok()) {
+      reactor->Finish(call->End(question.status()));
+      return reactor;
     }
-    reactor->Finish(call->End(role.status()));
-  };
-  env_.store.EffectiveRole(question->check, std::move(answer));
+    ScopedDeadline deadline(call->deadline());  // bounds the check; the store reads it from here
+    auto answer = [call = std::move(call), reactor, response,
+                   min_role = question->min_role](absl::StatusOr<Role> role) {
+      if (role.ok()) {
+        response->set_allowed(Allows(*role, min_role));
+        response->set_effective_role(std::string(RoleName(*role)));
+      }
+      reactor->Finish(call->End(role.status()));
+    };
+    handed_over = true;
+    env_.store.EffectiveRole(question->check, std::move(answer));
+  } catch (const std::exception& e) {
+    env_.log.Log(LogLevel::kError, "handler threw",
+                 {{"method", "CheckPermission"}, {"error", Clip(e.what())}});
+    if (!handed_over) reactor->Finish(started->End(absl::InternalError("internal error")));
+  }
   return reactor;
 }
 
 grpc::Status PermissionServiceImpl::ExplainPermission(grpc::ServerContext* ctx,
                                                       const v1::ExplainPermissionRequest* request,
                                                       v1::ExplainPermissionResponse* response) {
-  return Call(env_, "ExplainPermission", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "ExplainPermission", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
     const std::string& org = call.caller().org_id;
     ASSIGN_OR_RETURN(const ResourceKey resource,

@@ -1,9 +1,15 @@
 #include "service/rpc.h"
 
+#include "core/input.h"
+#include "core/request_validation.h"
 #include "service/grpc_status.h"
+#include "storage/pg_errors.h"
 #include "storage/pg_pool.h"
 
 namespace rolecall {
+namespace {
+constexpr size_t kMaxLoggedError = 1024;
+}  // namespace
 
 void Call::CountMessage(int rows) {
   rows_streamed_ += rows;
@@ -41,7 +47,7 @@ std::optional<std::chrono::system_clock::time_point> Call::deadline() const {
   return deadline;
 }
 
-absl::Status Call::Begin(Scope scope) {
+absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) {
   in_flight_ = &env_.metrics.InFlight(method_);
   in_flight_->Increment();
   entered_ = env_.drain.Enter();
@@ -52,11 +58,13 @@ absl::Status Call::Begin(Scope scope) {
   absl::StatusOr<Caller> caller = env_.auth.Authenticate(ctx_);
   if (!caller.ok()) return caller.status();
   caller_ = *std::move(caller);
-  return env_.auth.Authorize(caller_, scope);
+  RETURN_IF_ERROR(Authenticator::Authorize(caller_, scope));
+  return InvalidFields(ValidateRequestStrings(request));
 }
 
-grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& handler) {
-  absl::Status status = Begin(scope);
+grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
+                       const std::function<absl::Status(Call&)>& handler) {
+  absl::Status status = Begin(scope, request);
   if (status.ok()) {
     // The caller's deadline bounds the database work.
     ScopedDeadline scoped(deadline());
@@ -64,7 +72,8 @@ grpc::Status Call::Run(Scope scope, const std::function<absl::Status(Call&)>& ha
       status = handler(*this);
     } catch (const std::exception& e) {
       status = absl::InternalError("internal error");
-      env_.log.Log(LogLevel::kError, "handler threw", {{"method", method_}, {"error", e.what()}});
+      env_.log.Log(LogLevel::kError, "handler threw",
+                   {{"method", method_}, {"error", Clip(e.what())}});
     }
   }
   return End(status);
@@ -88,9 +97,11 @@ grpc::Status Call::End(const absl::Status& status) {
                              {"duration_ms", seconds * 1000.0},
                              {"org", caller_.org_id},
                              {"key_id", caller_.key_id},
-                             {"peer", ctx_.peer()}};
+                             {"peer", Clip(ctx_.peer())}};
     if (rows_streamed_ > 0) fields["rows"] = rows_streamed_;
-    if (!status.ok()) fields["error"] = std::string(status.message());
+    // Messages quote client values only clipped (core/input.h), but bound the line anyway.
+    if (!status.ok()) fields["error"] = std::string(status.message().substr(0, kMaxLoggedError));
+    if (const std::string detail = ErrorDetail(status); !detail.empty()) fields["detail"] = detail;
     env_.log.Log(level, "rpc", std::move(fields));
   }
   return result;

@@ -69,18 +69,21 @@ class Call final {
   // false when the client went away (the handler should stop).
   template <typename Message>
   bool Write(grpc::ServerWriter<Message>* writer, const Message& message, int rows) {
-    if (!env_.streams.Write(ctx_, writer, message)) return false;
+    if (!env_.streams.Write(ctx_, writer, message, &stalled_)) return false;
     CountMessage(rows);
     return true;
   }
 
-  // Authenticates (needing `scope`), runs `handler` under the caller's deadline, and Ends.
-  grpc::Status Run(Scope scope, const std::function<absl::Status(Call&)>& handler);
+  // Begins (needing `scope`, checking `request`), runs `handler` under the caller's deadline,
+  // and Ends. An exception from the handler ends the call with INTERNAL.
+  grpc::Status Run(Scope scope, const google::protobuf::Message& request,
+                   const std::function<absl::Status(Call&)>& handler);
 
   // Run in two halves, for handlers that answer later on another thread. Begin authenticates
-  // (needing `scope`); a call that began must End, which records the outcome (metrics by method
-  // and code, one structured log line) and maps it to a gRPC status.
-  absl::Status Begin(Scope scope);
+  // (needing `scope`) and checks every string field of `request` (ValidateRequestStrings); a
+  // call that began must End, which records the outcome (metrics by method and code, one
+  // structured log line) and maps it to a gRPC status.
+  absl::Status Begin(Scope scope, const google::protobuf::Message& request);
   grpc::Status End(const absl::Status& status);
 
  private:
@@ -94,6 +97,7 @@ class Call final {
   prometheus::Gauge* in_flight_ = nullptr;  // this method's gauge, counting the call from Begin
   bool entered_ = false;                    // counted by env_.drain
   int64_t rows_streamed_ = 0;
+  std::chrono::steady_clock::duration stalled_{};  // writes blocked on the client, in total
 };
 
 }  // namespace rolecall

@@ -26,6 +26,16 @@ constexpr std::chrono::seconds kLinger{2};
 constexpr const char* kServiceNames[] = {
     "", "rolecall.v1.UserService", "rolecall.v1.PermissionService", "rolecall.v1.DirectoryService"};
 
+// Drops every ServerBuilder plugin: server reflection registers itself into every builder of
+// the process, and the health-only server must serve grpc.health.v1.Health and nothing else.
+class WithoutPlugins final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
@@ -79,14 +89,25 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
                                                                       Logger& log) {
   RETURN_IF_ERROR(PrepareSchema(options, log));
   std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
-  s->store_ =
-      std::make_unique<PgStore>(PoolOptions{options.database_url, options.pool_size,
-                                            std::chrono::milliseconds(options.pool_timeout_ms)},
-                                &s->metrics_, CheckStatements(options));
+  PoolOptions pool{options.database_url, options.pool_size,
+                   std::chrono::milliseconds(options.pool_timeout_ms)};
+  pool.stream_connections = options.stream_connections;
+  pool.default_statement_timeout = std::chrono::seconds(options.statement_timeout_seconds);
+  s->store_ = std::make_unique<PgStore>(pool, &s->metrics_, CheckStatements(options));
   s->metrics_.SetPoolSize(options.pool_size);
   ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
+  ASSIGN_OR_RETURN(const DatabaseRole role, s->store_->ConnectedRole());
+  s->metrics_.SetDatabaseSuperuser(!role.row_security_applies);
+  if (!role.row_security_applies) {
+    log.Log(LogLevel::kWarn, "database role bypasses row-level security",
+            {{"role", role.name},
+             {"hint",
+              "serve should connect as the role `rolecall-server migrate` grants (--app-role, "
+              "default rolecall_app), not as a superuser or the schema owner"}});
+  }
   s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
-  s->auth_ = std::make_unique<Authenticator>(*s->store_);
+  s->auth_ = std::make_unique<Authenticator>(*s->store_, s->metrics_,
+                                             options.auth_failures_per_minute);
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
   s->streams_ =
       std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));
@@ -139,6 +160,24 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
     return absl::InvalidArgumentError(
         absl::StrCat("cannot listen on ", options.listen, " (in use, or not a local address)"));
   }
+  if (!options.health_listen.empty()) {
+    // Always plaintext, health only (gRPC's default health service, as on the main server;
+    // SetServing sets both): for probes that cannot speak TLS, like the kubelet's gRPC probe.
+    grpc::ServerBuilder health;
+    health.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
+                            &s->health_port_);
+    health.SetOption(std::make_unique<WithoutPlugins>());
+    // Any other method: UNIMPLEMENTED. (gRPC also refuses to build a server without a service
+    // it polls itself; the default health service has its own queue.)
+    s->health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
+    health.RegisterCallbackGenericService(s->health_unimplemented_.get());
+    health.SetMaxReceiveMessageSize(64 * 1024);
+    s->health_server_ = health.BuildAndStart();
+    if (!s->health_server_ || s->health_port_ == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--health-listen: cannot listen on ", options.health_listen, " (in use, or not local)"));
+    }
+  }
 
   RolecallServer* self = s.get();
   s->probe_ = std::make_unique<DatabaseProbe>(options.database_url,
@@ -149,6 +188,7 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
           {{"listen", options.listen},
            {"port", s->port_},
            {"metrics_port", s->metrics_port()},
+           {"health_port", s->health_port_},
            {"tls", !options.tls_cert.empty()},
            {"mtls", !options.tls_client_ca.empty()}});
   return s;
@@ -159,6 +199,7 @@ void RolecallServer::SetServing(bool serving) {
   if (shutting_down_) serving = false;
   for (const char* name : kServiceNames) {
     server_->GetHealthCheckService()->SetServingStatus(name, serving);
+    if (health_server_) health_server_->GetHealthCheckService()->SetServingStatus(name, serving);
   }
   metrics_.SetHealth(serving);
   log_.Log(serving ? LogLevel::kInfo : LogLevel::kWarn, "health",
@@ -177,13 +218,18 @@ void RolecallServer::Shutdown() {
   log_.Log(LogLevel::kInfo, "draining", {{"grace_seconds", options_.shutdown_grace_seconds}});
   const auto deadline =
       std::chrono::system_clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
-  // The calls in flight finish on open connections.
+  // The calls in flight finish on open connections, until a second before the deadline; then
+  // whatever statement still runs is cancelled, so its call ends (and the process with it).
+  drain_.Wait(deadline - std::chrono::seconds(1));
+  store_->CancelAll();
   drain_.Wait(deadline);
   // A finished stream's last messages may still sit in the connection until its client reads
   // them; gRPC's shutdown closes idle connections at once, which would reset them. Keep the
   // connections open a little longer (within the grace period) so they arrive.
   std::this_thread::sleep_until(std::min(deadline, std::chrono::system_clock::now() + kLinger));
   server_->Shutdown(deadline);
+  // The health-only listener (NOT_SERVING since the drain began) goes with the main server.
+  if (health_server_) health_server_->Shutdown(std::chrono::system_clock::now());
   log_.Log(LogLevel::kInfo, "stopped");
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server.h>
 
 #include <memory>
@@ -35,6 +36,8 @@ class RolecallServer final {
 
   int port() const { return port_; }
   int metrics_port() const { return metrics_.port(); }
+  // The health-only plaintext listener's port (options.health_listen); 0 when there is none.
+  int health_port() const { return health_port_; }
 
   // Reports NOT_SERVING, stops accepting calls, lets in-flight calls finish until the grace
   // deadline and cancels the rest.
@@ -58,10 +61,14 @@ class RolecallServer final {
   std::unique_ptr<PermissionServiceImpl> permissions_;
   std::unique_ptr<DirectoryServiceImpl> directory_;
   std::unique_ptr<grpc::Server> server_;
+  // --health-listen (null when off), and what answers its every other method: UNIMPLEMENTED.
+  std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;
+  std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<DatabaseProbe> probe_;
   std::mutex health_mu_;
   bool shutting_down_ = false;  // guarded by health_mu_
   int port_ = 0;
+  int health_port_ = 0;
 };
 
 }  // namespace rolecall

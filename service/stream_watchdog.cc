@@ -14,10 +14,11 @@ StreamWatchdog::~StreamWatchdog() {
   thread_.join();
 }
 
-uint64_t StreamWatchdog::Begin(grpc::ServerContextBase* ctx) {
+uint64_t StreamWatchdog::Begin(grpc::ServerContextBase* ctx,
+                               std::chrono::steady_clock::time_point since) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t id = next_id_++;
-  pending_[id] = {ctx, std::chrono::steady_clock::now()};
+  pending_[id] = {ctx, since};
   return id;
 }
 

@@ -11,10 +11,13 @@
 
 namespace rolecall {
 
-// Ends server streams whose client stopped reading. A stream's Write blocks while the client's
-// flow-control window is full; when one stays blocked longer than the limit, the watchdog cancels
-// the call, the Write returns false, and the handler releases the database connection and
-// snapshot it holds — so slow clients cannot exhaust the pool.
+// Ends server streams whose client stopped reading, or reads too slowly for too long. A stream's
+// Write blocks while the client's flow-control window is full; when a stream's writes have been
+// blocked longer than the limit in total (a blocked write counts from its start, the writes
+// before it by how long each was blocked, ignoring blocks shorter than kStallThreshold that any
+// busy client causes), the watchdog cancels the call, the Write returns false, and the handler
+// releases the database connection and snapshot it holds — so slow clients cannot hold the
+// pool's stream connections.
 class StreamWatchdog final {
  public:
   explicit StreamWatchdog(std::chrono::milliseconds limit);
@@ -22,17 +25,25 @@ class StreamWatchdog final {
   StreamWatchdog(const StreamWatchdog&) = delete;
   StreamWatchdog& operator=(const StreamWatchdog&) = delete;
 
+  static constexpr std::chrono::milliseconds kStallThreshold{50};
+
   // Writes one message under watch; false when the client went away or was cancelled as idle.
+  // `stalled` is the stream's blocked time so far, updated.
   template <typename Writer, typename Message>
-  bool Write(grpc::ServerContextBase& ctx, Writer* writer, const Message& message) {
-    const uint64_t id = Begin(&ctx);
+  bool Write(grpc::ServerContextBase& ctx, Writer* writer, const Message& message,
+             std::chrono::steady_clock::duration* stalled) {
+    const auto start = std::chrono::steady_clock::now();
+    const uint64_t id = Begin(&ctx, start - *stalled);
     const bool ok = writer->Write(message);
     End(id);
+    const auto blocked = std::chrono::steady_clock::now() - start;
+    if (blocked >= kStallThreshold) *stalled += blocked;
     return ok;
   }
 
  private:
-  uint64_t Begin(grpc::ServerContextBase* ctx);
+  // Watches a write; the stream counts as stalled since `since`.
+  uint64_t Begin(grpc::ServerContextBase* ctx, std::chrono::steady_clock::time_point since);
   void End(uint64_t id);
   void Loop();
 

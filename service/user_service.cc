@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/ids.h"
+#include "core/input.h"
 #include "core/paging.h"
 #include "core/status.h"
 #include "core/user_validation.h"
@@ -13,7 +14,7 @@ namespace rolecall {
 grpc::Status UserServiceImpl::AdminBatchCreateUsers(grpc::ServerContext* ctx,
                                                     const v1::AdminCreateUsers* request,
                                                     v1::AdminBatchCreateUsersResponse* response) {
-  return Call(env_, "AdminBatchCreateUsers", *ctx).Run(Scope::kAdmin, [&](Call& call) {
+  return Call(env_, "AdminBatchCreateUsers", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) {
     RETURN_IF_ERROR(InvalidFields(ValidateNewUsers(*request)));
     std::vector<std::string> passwords;
     passwords.reserve(request->create_users_size());
@@ -35,7 +36,7 @@ grpc::Status UserServiceImpl::AdminBatchCreateUsers(grpc::ServerContext* ctx,
 grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* ctx,
                                         const v1::ListUsersRequest* request,
                                         grpc::ServerWriter<v1::ListUsersPage>* writer) {
-  return Call(env_, "ListUsers", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "ListUsers", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(const AccountFilter accounts,
                      ParseCollaboratorType(request->collaborator_type()));
     const UserQuery query{request->email(), request->name(), accounts};
@@ -55,7 +56,7 @@ grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* ctx,
 
 grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUserRequest* request,
                                       v1::User* response) {
-  return Call(env_, "GetUser", *ctx).Run(Scope::kRead, [&](Call& call) -> absl::Status {
+  return Call(env_, "GetUser", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(const AccountFilter accounts,
                      ParseCollaboratorType(request->collaborator_type()));
     std::string wanted;
@@ -76,11 +77,11 @@ grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUse
     ASSIGN_OR_RETURN(UserMatch match,
                      env_.store.FindUser(call.caller().org_id, *request, accounts));
     if (match.match_count == 0) {
-      return absl::NotFoundError(absl::StrCat("No user found matching '", wanted, "'."));
+      return absl::NotFoundError(absl::StrCat("No user found matching '", Clip(wanted), "'."));
     }
     if (match.match_count > 1) {
       return absl::FailedPreconditionError(absl::StrCat(
-          match.match_count, " users are named '", wanted, "'. Please use --email to pick one."));
+          match.match_count, " users are named '", Clip(wanted), "'. Please use --email to pick one."));
     }
     *response = std::move(*match.user);
     return absl::OkStatus();

@@ -36,6 +36,7 @@ bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view
       is_null = false;
       continue;
     }
+    if (is_null) return false;  // `\N` is a whole field: "\Nx" and "\N\N" are malformed
     const char c = data[r++];
     if (c != '\\') {
       data[w++] = c;
@@ -89,29 +90,6 @@ bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view
         }
     }
   }
-}
-
-std::string InlineParameters(std::string_view sql, const std::vector<std::string>& literals) {
-  std::string out;
-  out.reserve(sql.size() + 64);
-  for (size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] == '$' && i + 1 < sql.size() &&
-        std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
-      size_t j = i + 1;
-      size_t n = 0;
-      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) {
-        n = n * 10 + static_cast<size_t>(sql[j] - '0');
-        ++j;
-      }
-      if (n >= 1 && n <= literals.size()) {
-        out += literals[n - 1];
-        i = j - 1;
-        continue;
-      }
-    }
-    out.push_back(sql[i]);
-  }
-  return out;
 }
 
 }  // namespace rolecall::sql

@@ -16,8 +16,4 @@ namespace rolecall::sql {
 // line. No allocation per field: this runs once per streamed row.
 bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view>>* fields);
 
-// `sql` with $1, $2, … replaced by `literals` (already quoted by the connection, e.g. with
-// transaction_base::quote). COPY takes no bind parameters, so this is how its query gets values.
-std::string InlineParameters(std::string_view sql, const std::vector<std::string>& literals);
-
 }  // namespace rolecall::sql

@@ -115,6 +115,53 @@ absl::StatusOr<std::vector<std::string>> Migrate(pqxx::connection& conn,
   return done;
 }
 
+absl::Status GrantServingRole(pqxx::connection& conn, const std::string& role) {
+  bool name_ok = !role.empty() && role.size() <= 63 && !std::isdigit(static_cast<unsigned char>(role[0]));
+  for (char c : role) name_ok = name_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!name_ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--app-role: '", role, "' is not a role name (lowercase letters, digits and _)"));
+  }
+  try {
+    pqxx::work tx(conn);
+    const auto found = tx.exec_params(
+        "SELECT rolsuper OR rolbypassrls, rolname = current_user FROM pg_roles WHERE rolname = $1",
+        role);
+    if (!found.empty() && (found[0][0].as<bool>() || found[0][1].as<bool>())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--app-role: '", role,
+          "' is a superuser, bypasses row-level security or is the schema owner itself; serve "
+          "needs a role of its own without those rights"));
+    }
+    // DDL takes no bind parameters: the statements are made by PostgreSQL's format() from the
+    // bound role name (quoted with %I), the current schema and fixed text.
+    std::vector<std::string> statements;
+    if (found.empty()) {
+      statements.push_back(tx.exec_params("SELECT format('CREATE ROLE %I LOGIN', $1::text)", role)[0][0]
+                               .as<std::string>());
+    }
+    for (const auto& r : tx.exec_params(
+             "SELECT format(s, current_schema(), $1::text) FROM unnest(ARRAY["
+             "  'GRANT USAGE ON SCHEMA %I TO %I',"
+             "  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I',"
+             "  'REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM %I',"
+             "  'GRANT EXECUTE ON FUNCTION %I.rolecall_find_api_key(text) TO %I'"
+             "]) WITH ORDINALITY AS t(s, n) ORDER BY n",
+             role)) {
+      statements.push_back(r[0].as<std::string>());
+    }
+    for (const auto& statement : statements) tx.exec(statement);
+    tx.commit();
+    return absl::OkStatus();
+  } catch (...) {
+    absl::Status s = StatusFromException(std::current_exception(), "granting the serving role");
+    return absl::Status(s.code(), absl::StrCat(s.message(), " [", ErrorDetail(s), "]",
+                                               " (the migrating role needs CREATEROLE to create "
+                                               "the role; or create it first: CREATE ROLE ",
+                                               role, " LOGIN PASSWORD '…')"));
+  }
+}
+
 absl::Status CheckSchemaCurrent(pqxx::connection& conn, const std::vector<Migration>& known) {
   try {
     auto pending = PendingMigrations(known, ReadApplied(conn));

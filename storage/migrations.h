@@ -42,6 +42,18 @@ absl::StatusOr<std::vector<Migration>> PendingMigrations(
 absl::StatusOr<std::vector<std::string>> Migrate(pqxx::connection& conn,
                                                  const std::vector<Migration>& known);
 
+// The default name of the role `serve` connects as (least privilege: no DDL, no superuser).
+inline constexpr char kDefaultServingRole[] = "rolecall_app";
+
+// Makes `role` able to serve, and no more: creates it as a LOGIN role (no password: the operator
+// sets one, or the database authenticates it otherwise) when it does not exist, grants it USAGE
+// on the schema, SELECT/INSERT/UPDATE/DELETE on rolecall's tables (SELECT only on
+// schema_migrations) and EXECUTE on rolecall's functions. Idempotent; run by `migrate` after the
+// migrations, as the schema owner. INVALID_ARGUMENT for a name that is not [a-z_][a-z0-9_]*
+// (at most 63); FAILED_PRECONDITION when the role is a superuser, can bypass row-level security
+// or is the connected (owner) role itself, since row-level security would not apply to it.
+absl::Status GrantServingRole(pqxx::connection& conn, const std::string& role);
+
 // OK when the database has exactly the migrations of `known`; FAILED_PRECONDITION with a message
 // telling the operator what to run otherwise.
 absl::Status CheckSchemaCurrent(pqxx::connection& conn, const std::vector<Migration>& known);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/ids.h"
+#include "core/input.h"
 #include "core/status.h"
 #include "storage/pg_store.h"
 #include "storage/sql.h"
@@ -86,7 +87,7 @@ std::pair<std::string, std::string> NameIdCursor(const std::vector<std::string>&
 }
 
 absl::Status NotFound(const std::string& what, const std::string& id) {
-  return absl::NotFoundError(absl::StrCat(what, " '", id, "' not found"));
+  return absl::NotFoundError(absl::StrCat(what, " '", Clip(id), "' not found"));
 }
 
 // "Service Bot" → "service-bot": the local part of a service account's email.
@@ -209,14 +210,14 @@ std::vector<PreparedStatement> PgStore::DirectoryStatements() {
 
 absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const std::string& org_id, const std::string& name) {
   v1::Cloud out;
-  absl::Status s = pool_.Run("creating the cloud", [&](pqxx::connection& c) {
+  absl::Status s = pool_.Run(org_id, "creating the cloud", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     out = CloudFromRow(tx.exec_prepared1(kInsertCloud, org_id, NewId("cld_"), name));
     tx.commit();
     return absl::OkStatus();
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError(absl::StrCat("a cloud named '", name, "' already exists"));
+    return absl::AlreadyExistsError(absl::StrCat("a cloud named '", Clip(name), "' already exists"));
   }
   RETURN_IF_ERROR(s);
   return out;
@@ -225,7 +226,7 @@ absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const std::string& org_id, const 
 absl::StatusOr<v1::Cloud> PgStore::GetCloud(const std::string& org_id, const std::string& key,
                                             bool by_name) {
   v1::Cloud out;
-  RETURN_IF_ERROR(pool_.Run("reading the cloud", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "reading the cloud", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     const auto rows = tx.exec_prepared(by_name ? kCloudByName : kCloudById, org_id, key);
     if (rows.empty()) return NotFound("cloud", key);
@@ -241,7 +242,7 @@ absl::StatusOr<Page<v1::Cloud>> PgStore::ListClouds(const std::string& org_id,
                                                     int limit) {
   Page<v1::Cloud> page;
   const auto [name, id] = NameIdCursor(after);
-  RETURN_IF_ERROR(pool_.Run("listing clouds", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing clouds", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::Cloud>(
         tx.exec_prepared(kListClouds, org_id, name, id, query.name_contains, limit + 1), limit,
@@ -254,7 +255,7 @@ absl::StatusOr<Page<v1::Cloud>> PgStore::ListClouds(const std::string& org_id,
 }
 
 absl::Status PgStore::DeleteCloud(const std::string& org_id, const std::string& cloud_id) {
-  return pool_.Run("deleting the cloud", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "deleting the cloud", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kDeleteCloud, org_id, cloud_id).affected_rows() == 0) {
       return NotFound("cloud", cloud_id);
@@ -268,7 +269,7 @@ absl::StatusOr<v1::Project> PgStore::CreateProject(const std::string& org_id,
                                                    const std::string& cloud_id,
                                                    const std::string& name) {
   v1::Project out;
-  absl::Status s = pool_.Run("creating the project", [&](pqxx::connection& c) {
+  absl::Status s = pool_.Run(org_id, "creating the project", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     out = ProjectFromRow(tx.exec_prepared1(kInsertProject, org_id, NewId("prj_"), cloud_id, name));
     tx.commit();
@@ -276,7 +277,7 @@ absl::StatusOr<v1::Project> PgStore::CreateProject(const std::string& org_id,
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(
-        absl::StrCat("cloud '", cloud_id, "' already has a project named '", name, "'"));
+        absl::StrCat("cloud '", cloud_id, "' already has a project named '", Clip(name), "'"));
   }
   if (s.code() == absl::StatusCode::kNotFound) return NotFound("cloud", cloud_id);
   RETURN_IF_ERROR(s);
@@ -286,7 +287,7 @@ absl::StatusOr<v1::Project> PgStore::CreateProject(const std::string& org_id,
 absl::StatusOr<v1::Project> PgStore::GetProject(const std::string& org_id,
                                                 const std::string& project_id) {
   v1::Project out;
-  RETURN_IF_ERROR(pool_.Run("reading the project", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "reading the project", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     const auto rows = tx.exec_prepared(kProjectById, org_id, project_id);
     if (rows.empty()) return NotFound("project", project_id);
@@ -302,7 +303,7 @@ absl::StatusOr<Page<v1::Project>> PgStore::ListProjects(const std::string& org_i
                                                         int limit) {
   Page<v1::Project> page;
   const auto [name, id] = NameIdCursor(after);
-  RETURN_IF_ERROR(pool_.Run("listing projects", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing projects", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::Project>(
         tx.exec_prepared(kListProjects, org_id, name, id, query.parent_id, query.name_contains,
@@ -316,7 +317,7 @@ absl::StatusOr<Page<v1::Project>> PgStore::ListProjects(const std::string& org_i
 }
 
 absl::Status PgStore::DeleteProject(const std::string& org_id, const std::string& project_id) {
-  return pool_.Run("deleting the project", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "deleting the project", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kDeleteProject, org_id, project_id).affected_rows() == 0) {
       return NotFound("project", project_id);
@@ -329,14 +330,14 @@ absl::Status PgStore::DeleteProject(const std::string& org_id, const std::string
 absl::StatusOr<v1::UserGroup> PgStore::CreateGroup(const std::string& org_id,
                                                    const std::string& name) {
   v1::UserGroup out;
-  absl::Status s = pool_.Run("creating the user group", [&](pqxx::connection& c) {
+  absl::Status s = pool_.Run(org_id, "creating the user group", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     out = GroupFromRow(tx.exec_prepared1(kInsertGroup, org_id, NewId("ug_"), name));
     tx.commit();
     return absl::OkStatus();
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError(absl::StrCat("a user group named '", name, "' already exists"));
+    return absl::AlreadyExistsError(absl::StrCat("a user group named '", Clip(name), "' already exists"));
   }
   RETURN_IF_ERROR(s);
   return out;
@@ -345,7 +346,7 @@ absl::StatusOr<v1::UserGroup> PgStore::CreateGroup(const std::string& org_id,
 absl::StatusOr<v1::UserGroup> PgStore::GetGroup(const std::string& org_id, const std::string& key,
                                                 bool by_name) {
   v1::UserGroup out;
-  RETURN_IF_ERROR(pool_.Run("reading the user group", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "reading the user group", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     const auto rows = tx.exec_prepared(by_name ? kGroupByName : kGroupById, org_id, key);
     if (rows.empty()) return NotFound("user group", key);
@@ -361,7 +362,7 @@ absl::StatusOr<Page<v1::UserGroup>> PgStore::ListGroups(const std::string& org_i
                                                         int limit) {
   Page<v1::UserGroup> page;
   const auto [name, id] = NameIdCursor(after);
-  RETURN_IF_ERROR(pool_.Run("listing user groups", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing user groups", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::UserGroup>(
         tx.exec_prepared(kListGroups, org_id, name, id, query.name_contains, limit + 1), limit,
@@ -374,7 +375,7 @@ absl::StatusOr<Page<v1::UserGroup>> PgStore::ListGroups(const std::string& org_i
 }
 
 absl::Status PgStore::DeleteGroup(const std::string& org_id, const std::string& group_id) {
-  return pool_.Run("deleting the user group", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "deleting the user group", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kDeleteGroup, org_id, group_id).affected_rows() == 0) {
       return NotFound("user group", group_id);
@@ -400,7 +401,7 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(pqxx::transaction_base& tx
   }
   if (!unknown.empty()) {
     return absl::NotFoundError(absl::StrCat("no such user", unknown.size() > 1 ? "s" : "", ": ",
-                                            absl::StrJoin(unknown, ", ")));
+                                            ClipList(unknown)));
   }
   return ids;
 }
@@ -410,7 +411,7 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(pqxx::transaction_base& tx
 absl::StatusOr<int> PgStore::AddMembers(const std::string& org_id, const std::string& group_id,
                                         const std::vector<std::string>& users) {
   int added = 0;
-  RETURN_IF_ERROR(pool_.Run("adding group members", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "adding group members", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kGroupExists, org_id, group_id).empty()) {
       return NotFound("user group", group_id);
@@ -429,7 +430,7 @@ absl::StatusOr<int> PgStore::AddMembers(const std::string& org_id, const std::st
 absl::StatusOr<int> PgStore::RemoveMembers(const std::string& org_id, const std::string& group_id,
                                            const std::vector<std::string>& users) {
   int removed = 0;
-  RETURN_IF_ERROR(pool_.Run("removing group members", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "removing group members", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kGroupExists, org_id, group_id).empty()) {
       return NotFound("user group", group_id);
@@ -446,7 +447,7 @@ absl::StatusOr<int> PgStore::RemoveMembers(const std::string& org_id, const std:
     }
     if (!not_members.empty()) {
       return absl::NotFoundError(
-          absl::StrCat("not members of the group: ", absl::StrJoin(not_members, ", "),
+          absl::StrCat("not members of the group: ", ClipList(not_members),
                        "; no member was removed"));
     }
     removed = static_cast<int>(gone.size());
@@ -462,7 +463,7 @@ absl::StatusOr<Page<v1::GroupMembership>> PgStore::ListMemberships(
     int limit) {
   Page<v1::GroupMembership> page;
   const auto [name, id] = NameIdCursor(after);
-  RETURN_IF_ERROR(pool_.Run("listing group memberships", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing group memberships", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::GroupMembership>(
         tx.exec_prepared(kListMemberships, org_id, name, id, query.parent_id, limit + 1), limit,
@@ -491,11 +492,11 @@ absl::StatusOr<v1::User> PgStore::CreateServiceAccount(const std::string& org_id
   const std::string slug = ServiceAccountSlug(name);
   if (slug.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("service account name '", name, "' has no letters or digits"));
+        absl::StrCat("service account name '", Clip(name), "' has no letters or digits"));
   }
   const std::string email = absl::StrCat(slug, "@org-", org_id, ".serviceaccount.com");
   v1::User created;
-  absl::Status s = pool_.Run("creating the service account", [&](pqxx::connection& c) {
+  absl::Status s = pool_.Run(org_id, "creating the service account", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     created = sql::UserFromRow(
         tx.exec_prepared1(kInsertServiceAccount, org_id, NewId("usr_"), email, name));
@@ -503,14 +504,14 @@ absl::StatusOr<v1::User> PgStore::CreateServiceAccount(const std::string& org_id
     return absl::OkStatus();
   });
   if (s.code() == absl::StatusCode::kAlreadyExists) {
-    return absl::AlreadyExistsError(absl::StrCat("a user with email '", email, "' already exists"));
+    return absl::AlreadyExistsError(absl::StrCat("a user with email '", Clip(email), "' already exists"));
   }
   RETURN_IF_ERROR(s);
   return created;
 }
 
 absl::Status PgStore::DeleteUser(const std::string& org_id, const std::string& user_id) {
-  return pool_.Run("deleting the user", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "deleting the user", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kDeleteUser, org_id, user_id).affected_rows() == 0) {
       return NotFound("user", user_id);
@@ -562,7 +563,7 @@ void SetResource(v1::ResourceRef* ref, const ResourceKey& r) {
 absl::StatusOr<v1::Grant> PgStore::GrantRole(const std::string& org_id, const ResourceKey& resource,
                                              const PrincipalKey& principal, Role role) {
   v1::Grant out;
-  RETURN_IF_ERROR(pool_.Run("granting the role", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "granting the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     RETURN_IF_ERROR(CheckResource(tx, org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, org_id, principal));
@@ -586,7 +587,7 @@ absl::StatusOr<v1::Grant> PgStore::GrantRole(const std::string& org_id, const Re
 
 absl::Status PgStore::RevokeRole(const std::string& org_id, const ResourceKey& resource,
                                  const PrincipalKey& principal, Role role) {
-  return pool_.Run("revoking the role", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "revoking the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     RETURN_IF_ERROR(CheckResource(tx, org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, org_id, principal));
@@ -594,7 +595,7 @@ absl::Status PgStore::RevokeRole(const std::string& org_id, const ResourceKey& r
                          static_cast<int>(resource.kind), resource.id, static_cast<int>(role))
             .affected_rows() == 0) {
       return absl::NotFoundError(
-          absl::StrCat(principal.group ? "user group '" : "user '", principal.id_or_email,
+          absl::StrCat(principal.group ? "user group '" : "user '", Clip(principal.id_or_email),
                        "' does not hold ", std::string(RoleName(role)), " on ",
                        std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
     }
@@ -615,7 +616,7 @@ absl::StatusOr<Page<v1::Grant>> PgStore::ListGrants(const std::string& org_id,
     principal = after[1];
     role = std::atoi(after[2].c_str());
   }
-  RETURN_IF_ERROR(pool_.Run("listing grants", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing grants", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     RETURN_IF_ERROR(CheckResource(tx, org_id, resource));
     page = sql::PageOf<v1::Grant>(

@@ -8,6 +8,18 @@
 namespace rolecall {
 namespace {
 constexpr char kConnectionFailure[] = "rolecall/connection-failure";
+constexpr char kDetail[] = "rolecall/error-detail";
+constexpr size_t kMaxDetail = 300;
+
+absl::Status WithDetail(absl::Status s, const std::string& detail) {
+  s.SetPayload(kDetail, absl::Cord(detail.substr(0, kMaxDetail)));
+  return s;
+}
+}  // namespace
+
+std::string ErrorDetail(const absl::Status& status) {
+  const auto detail = status.GetPayload(kDetail);
+  return detail ? std::string(*detail) : std::string();
 }
 
 absl::Status StatusFromException(std::exception_ptr error, const std::string& what) {
@@ -36,13 +48,19 @@ absl::Status StatusFromException(std::exception_ptr error, const std::string& wh
     }
     if (state.rfind("57P", 0) == 0 || state.rfind("08", 0) == 0) {  // shutdown / connection
       absl::Status s = absl::UnavailableError(
-          absl::StrCat(what, ": the database is unavailable (SQLSTATE ", state, ")"));
+          absl::StrCat(what, ": the database is unavailable; retry shortly"));
       s.SetPayload(kConnectionFailure, absl::Cord("1"));
-      return s;
+      return WithDetail(std::move(s), absl::StrCat("SQLSTATE ", state, ": ", e.what()));
     }
-    return absl::InternalError(absl::StrCat(what, ": database error (SQLSTATE ", state, ")"));
+    if (state == "42501") {  // insufficient_privilege: a deployment mistake, not a client's
+      return WithDetail(
+          absl::InternalError(absl::StrCat(what, ": the database refused the server's role")),
+          absl::StrCat("SQLSTATE ", state, ": ", e.what()));
+    }
+    return WithDetail(absl::InternalError(absl::StrCat(what, ": database error")),
+                      absl::StrCat("SQLSTATE ", state, ": ", e.what()));
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat(what, ": ", e.what()));
+    return WithDetail(absl::InternalError(absl::StrCat(what, ": internal error")), e.what());
   } catch (...) {
     return absl::InternalError(absl::StrCat(what, ": unknown error"));
   }

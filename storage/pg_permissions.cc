@@ -24,6 +24,43 @@ constexpr const char* kCheckBatch =
     " FROM json_to_recordset($1::json)"
     " AS q(i int, org_id text, user_id text, kind int, resource_id text)";
 constexpr const char* kContributions = "contributions";
+constexpr const char* kBindStream = "bind_stream";
+
+// The permission listing's statement (user_permissions.sql) for one user or, without the lines of
+// its one-user filter, for the whole organization. Built only from that file: no part of it comes
+// from a request; the request's values reach it as settings bound by kBindStream.
+std::string PermissionListing(bool one_user) {
+  static const std::string kOneUserMark = "-- one user";
+  const std::string& file = Query("user_permissions.sql");
+  std::string out;
+  for (size_t at = 0; at < file.size();) {
+    size_t end = file.find('\n', at);
+    if (end == std::string::npos) end = file.size();
+    const std::string_view line(file.data() + at, end - at);
+    const bool filter = line.size() >= kOneUserMark.size() &&
+                        line.substr(line.size() - kOneUserMark.size()) == kOneUserMark;
+    if (one_user || !filter) out.append(line).push_back('\n');
+    at = end + 1;
+  }
+  // Parenthesized for COPY (...) TO STDOUT; the newline ends any comment on the last line.
+  return "(" + out + ")";
+}
+
+// Splits checks by organization: row-level security lets a statement see one organization only.
+std::vector<std::vector<size_t>> ByOrganization(const std::vector<RoleCheck>& checks) {
+  std::vector<std::vector<size_t>> groups;
+  std::vector<const std::string*> orgs;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    size_t g = 0;
+    while (g < orgs.size() && *orgs[g] != checks[i].org_id) ++g;
+    if (g == orgs.size()) {
+      orgs.push_back(&checks[i].org_id);
+      groups.emplace_back();
+    }
+    groups[g].push_back(i);
+  }
+  return groups;
+}
 
 }  // namespace
 
@@ -39,12 +76,15 @@ std::vector<PreparedStatement> PgStore::PermissionStatements() {
       {kEffectiveRole, Query("effective_role.sql") + kOneCheck},
       {kEffectiveRoles, Query("effective_role.sql") + kCheckBatch},
       {kContributions, Query("contributions.sql")},
+      {kBindStream,
+       "SELECT set_config('rolecall.stream_after', $1, true), "
+       "set_config('rolecall.stream_user', $2, true)"},
   };
 }
 
 absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const std::string& org_id) {
   std::vector<v1::OrgOwner> out;
-  RETURN_IF_ERROR(pool_.Run("listing organization owners", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing organization owners", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
     for (const auto& r : tx.exec_prepared(kOrgOwners, org_id)) {
@@ -63,19 +103,20 @@ absl::Status PgStore::StreamUserPermissions(
     const std::function<v1::UserPermissions*(const std::string&)>& next_user) {
   // Not retried on a lost connection: rows may already have gone to the client, which resumes
   // from its last page token instead.
+  static const std::string kOrgListing = PermissionListing(/*one_user=*/false);
+  static const std::string kUserListing = PermissionListing(/*one_user=*/true);
   return pool_.Run(
-      "resolving permissions",
+      org_id, "resolving permissions",
       [&](pqxx::connection& c) -> absl::Status {
         // One statement inside one consistent snapshot, its rows streamed with COPY (far
         // cheaper than FETCH from a cursor) and read one at a time, so memory stays bounded by
         // a row. libpqxx 6 writes stream_from's "table" verbatim into COPY <table> TO STDOUT,
-        // which lets it take a parenthesized query; COPY takes no bind parameters, so the
-        // values are inlined as quoted literals.
+        // which lets it take a parenthesized query. COPY takes no bind parameters: the values
+        // are bound to settings of this transaction first, which the query reads.
         pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
             tx(c);
-        const std::string query = sql::InlineParameters(
-            Query("user_permissions.sql"), {tx.quote(org_id), tx.quote(after), tx.quote(user_id)});
-        pqxx::stream_from rows(tx, "(" + query + ")");
+        tx.exec_prepared(kBindStream, after, user_id);
+        pqxx::stream_from rows(tx, user_id.empty() ? kOrgListing : kUserListing);
         v1::UserPermissions* user = nullptr;
         v1::CloudPermission* cloud = nullptr;
         std::string key, line;
@@ -131,7 +172,7 @@ absl::Status PgStore::StreamUserPermissions(
         rows.complete();
         return absl::OkStatus();
       },
-      /*retry=*/false);
+      Work::kStream);
 }
 
 absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std::string& user_id,
@@ -145,47 +186,52 @@ void PgStore::EffectiveRole(const RoleCheck& check, RoleCallback done) {
 
 absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
     const std::vector<RoleCheck>& checks) {
-  std::vector<absl::StatusOr<Role>> out;
-  RETURN_IF_ERROR(pool_.Run("checking the permission", [&](pqxx::connection& c) {
-    out.assign(checks.size(), absl::StatusOr<Role>(Role::kNone));
-    pqxx::nontransaction tx(c);
-    pqxx::result rows;
-    if (checks.size() == 1) {
-      const RoleCheck& check = checks[0];
-      rows = tx.exec_prepared(kEffectiveRole, check.org_id, check.user_id,
-                              static_cast<int>(check.resource.kind), check.resource.id);
-    } else {
-      nlohmann::json batch = nlohmann::json::array();
-      for (size_t i = 0; i < checks.size(); ++i) {
-        batch.push_back({{"i", i},
-                         {"org_id", checks[i].org_id},
-                         {"user_id", checks[i].user_id},
-                         {"kind", static_cast<int>(checks[i].resource.kind)},
-                         {"resource_id", checks[i].resource.id}});
-      }
-      rows = tx.exec_prepared(kEffectiveRoles, batch.dump());
-    }
-    if (rows.size() != checks.size()) {
-      return absl::InternalError("checking the permission: unexpected rows from the database");
-    }
-    for (const auto& r : rows) {
-      const size_t i = r[0].as<size_t>();
-      if (i >= checks.size()) {
-        return absl::InternalError("checking the permission: unexpected row from the database");
-      }
-      const RoleCheck& check = checks[i];
-      if (!r[1].as<bool>()) {
-        out[i] = absl::NotFoundError(absl::StrCat("user '", check.user_id, "' not found"));
-      } else if (!r[2].as<bool>()) {
-        out[i] =
-            absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(check.resource.kind)),
-                                             " '", check.resource.id, "' not found"));
+  std::vector<absl::StatusOr<Role>> out(checks.size(), absl::StatusOr<Role>(Role::kNone));
+  // Almost always one organization (a service checks with its own key); one statement each.
+  for (const std::vector<size_t>& group : ByOrganization(checks)) {
+    const std::string& org_id = checks[group[0]].org_id;
+    RETURN_IF_ERROR(pool_.Run(org_id, "checking the permission", [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      pqxx::result rows;
+      if (group.size() == 1) {
+        const RoleCheck& check = checks[group[0]];
+        rows = tx.exec_prepared(kEffectiveRole, check.org_id, check.user_id,
+                                static_cast<int>(check.resource.kind), check.resource.id);
       } else {
-        out[i] = static_cast<Role>(r[3].as<int>());
+        nlohmann::json batch = nlohmann::json::array();
+        for (size_t k = 0; k < group.size(); ++k) {
+          const RoleCheck& check = checks[group[k]];
+          batch.push_back({{"i", k},
+                           {"org_id", check.org_id},
+                           {"user_id", check.user_id},
+                           {"kind", static_cast<int>(check.resource.kind)},
+                           {"resource_id", check.resource.id}});
+        }
+        rows = tx.exec_prepared(kEffectiveRoles, batch.dump());
       }
-    }
-    return absl::OkStatus();
-  }));
+      if (rows.size() != group.size()) {
+        return absl::InternalError("checking the permission: unexpected rows from the database");
+      }
+      for (const auto& r : rows) {
+        const size_t k = r[0].as<size_t>();
+        if (k >= group.size()) {
+          return absl::InternalError("checking the permission: unexpected row from the database");
+        }
+        const size_t i = group[k];
+        const RoleCheck& check = checks[i];
+        if (!r[1].as<bool>()) {
+          out[i] = absl::NotFoundError(absl::StrCat("user '", check.user_id, "' not found"));
+        } else if (!r[2].as<bool>()) {
+          out[i] =
+              absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(check.resource.kind)),
+                                               " '", check.resource.id, "' not found"));
+        } else {
+          out[i] = static_cast<Role>(r[3].as<int>());
+        }
+      }
+      return absl::OkStatus();
+    }));
+  }
   return out;
 }
 
@@ -193,7 +239,7 @@ absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const std::
                                                                      const std::string& user_id,
                                                                      const ResourceKey& resource) {
   std::vector<v1::Contribution> out;
-  RETURN_IF_ERROR(pool_.Run("explaining the permission", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "explaining the permission", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
     for (const auto& r : tx.exec_prepared(kContributions, org_id, user_id,

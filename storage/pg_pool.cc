@@ -1,5 +1,7 @@
 #include "storage/pg_pool.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "storage/pg_errors.h"
 
@@ -18,6 +20,11 @@ int StatementTimeoutMs(int64_t remaining_ms) {
   }
   return static_cast<int>(std::min<int64_t>((remaining_ms / 60000 + 1) * 60000, INT32_MAX));
 }
+
+// Prepared on every connection: the session settings a unit of work runs with, in one round trip.
+constexpr const char* kSetSession = "rolecall_set_session";
+constexpr const char* kSetSessionSql =
+    "SELECT set_config('rolecall.org_id', $1, false), set_config('statement_timeout', $2, false)";
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -51,37 +58,52 @@ void PgPool::ReportUsage() {
   observer_->OnUsage(open, in_use);
 }
 
-absl::Status PgPool::Acquire(Connection* out) {
+absl::Status PgPool::Acquire(bool stream, Connection* out) {
   const auto start = std::chrono::steady_clock::now();
   bool waited = false;
+  const int stream_limit =
+      options_.stream_connections > 0 ? options_.stream_connections : std::max(1, options_.size / 2);
   {
     std::unique_lock<std::mutex> lock(mu_);
-    const auto available = [&] { return !idle_.empty() || open_ < options_.size; };
+    const auto available = [&] {
+      if (closed_) return true;
+      if (stream && streams_ >= stream_limit) return false;
+      return !idle_.empty() || open_ < options_.size;
+    };
     if (!available()) {
       waited = true;
       if (!freed_.wait_for(lock, options_.acquire_timeout, available)) {
+        if (stream) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "all ", stream_limit, " database connections for streams are busy; retry later "
+              "(or raise --stream-connections)"));
+        }
         return absl::ResourceExhaustedError(absl::StrCat(
             "all ", options_.size, " database connections are busy; retry or raise --pool-size"));
       }
     }
+    if (closed_) return absl::UnavailableError("the server is shutting down; retry");
     if (!idle_.empty()) {
       *out = std::move(idle_.back());
       idle_.pop_back();
     } else {
       ++open_;
     }
+    if (stream) ++streams_;
   }
   if (!out->conn) {
     try {
       out->conn = std::make_unique<pqxx::connection>(options_.dsn);
+      out->conn->prepare(kSetSession, kSetSessionSql);
       for (const auto& s : statements_) out->conn->prepare(s.name, s.sql);
     } catch (...) {
       out->conn.reset();
       {
         std::lock_guard<std::mutex> lock(mu_);
         --open_;
+        if (stream) --streams_;
       }
-      freed_.notify_one();
+      freed_.notify_all();
       absl::Status s = StatusFromException(std::current_exception(), "connecting to the database");
       if (s.code() == absl::StatusCode::kInternal) {
         s = absl::UnavailableError("cannot connect to the database");
@@ -89,14 +111,20 @@ absl::Status PgPool::Acquire(Connection* out) {
       return s;
     }
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    busy_.push_back(out->conn.get());
+  }
   if (observer_) observer_->OnAcquire(SecondsSince(start), waited);
   ReportUsage();
   return absl::OkStatus();
 }
 
-void PgPool::Release(Connection conn, bool broken) {
+void PgPool::Release(Connection conn, bool broken, bool stream) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    busy_.erase(std::find(busy_.begin(), busy_.end(), conn.conn.get()));
+    if (stream) --streams_;
     if (broken) {
       conn.conn.reset();
       // A failed connection usually means the server went away: the idle ones are stale too.
@@ -110,10 +138,23 @@ void PgPool::Release(Connection conn, bool broken) {
   ReportUsage();
 }
 
-absl::Status PgPool::RunOnce(const std::string& what,
+void PgPool::CancelAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  closed_ = true;
+  for (pqxx::connection* c : busy_) {
+    try {
+      c->cancel_query();
+    } catch (const std::exception&) {
+      // Nothing more to do for a connection that cannot be reached.
+    }
+  }
+  freed_.notify_all();
+}
+
+absl::Status PgPool::RunOnce(const std::string& org_id, const std::string& what,
                              const std::function<absl::Status(pqxx::connection&)>& fn,
-                             bool* broken) {
-  int timeout_ms = 0;
+                             bool stream, bool* broken) {
+  int timeout_ms = static_cast<int>(options_.default_statement_timeout.count());
   if (const auto deadline = ScopedDeadline::Current()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         *deadline - std::chrono::system_clock::now());
@@ -123,30 +164,35 @@ absl::Status PgPool::RunOnce(const std::string& what,
     timeout_ms = StatementTimeoutMs(left.count());
   }
   Connection c;
-  absl::Status status = Acquire(&c);
+  absl::Status status = Acquire(stream, &c);
   if (!status.ok()) return status;
   try {
-    if (c.statement_timeout_ms != timeout_ms) {
-      // Session-wide, so it also bounds statements of transactions `fn` opens.
+    if (c.statement_timeout_ms != timeout_ms || !c.org_set || c.org_id != org_id) {
+      // Session-wide, so they also hold in the transactions `fn` opens; both are set before
+      // every unit of work that needs other values, so no work sees another's organization.
+      c.org_set = false;
       pqxx::nontransaction set(*c.conn);
-      set.exec(absl::StrCat("SET statement_timeout = ", timeout_ms));
+      set.exec_prepared(kSetSession, org_id, std::to_string(timeout_ms));
       c.statement_timeout_ms = timeout_ms;
+      c.org_id = org_id;
+      c.org_set = true;
     }
     status = fn(*c.conn);
   } catch (...) {
     status = StatusFromException(std::current_exception(), what);
   }
   *broken = IsConnectionFailure(status) || !c.conn->is_open();
-  Release(std::move(c), *broken);
+  Release(std::move(c), *broken, stream);
   return status;
 }
 
-absl::Status PgPool::Run(const std::string& what,
-                         const std::function<absl::Status(pqxx::connection&)>& fn, bool retry) {
+absl::Status PgPool::Run(const std::string& org_id, const std::string& what,
+                         const std::function<absl::Status(pqxx::connection&)>& fn, Work work) {
   const auto start = std::chrono::steady_clock::now();
   bool broken = false;
-  absl::Status status = RunOnce(what, fn, &broken);
-  if (broken && retry) status = RunOnce(what, fn, &broken);
+  const bool stream = work == Work::kStream;
+  absl::Status status = RunOnce(org_id, what, fn, stream, &broken);
+  if (broken && work == Work::kRetryable) status = RunOnce(org_id, what, fn, stream, &broken);
   if (observer_) observer_->OnQuery(what, SecondsSince(start), status);
   return status;
 }

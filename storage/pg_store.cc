@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/ids.h"
+#include "core/input.h"
 #include "core/status.h"
 #include "storage/sql.h"
 
@@ -105,9 +106,11 @@ std::vector<PreparedStatement> PgStore::Statements() {
       {kInsertApiKey,
        "INSERT INTO api_keys (org_id, key_id, secret_hash, scope, principal_user_id, name) "
        "VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)"},
+      // Before the caller's organization is known: a function that may read every
+      // organization's keys (row-level security lets this session see none).
       {kFindApiKey,
-       "SELECT org_id, key_id, secret_hash, scope, coalesce(principal_user_id, ''), "
-       "revoked_at IS NOT NULL FROM api_keys WHERE key_id = $1"},
+       "SELECT org_id, key_id, secret_hash, scope, principal_user_id, revoked "
+       "FROM rolecall_find_api_key($1)"},
       {kRevokeApiKey,
        "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) "
        "WHERE org_id = $1 AND key_id = $2"},
@@ -152,7 +155,7 @@ PgStore::PgStore(PoolOptions options, PoolObserver* observer, int check_statemen
           }) {}
 
 absl::Status PgStore::CreateOrg(const std::string& org_id, const std::string& name) {
-  return pool_.Run("creating the organization", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "creating the organization", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec_prepared(kInsertOrg, org_id, name);
     tx.commit();
@@ -161,7 +164,7 @@ absl::Status PgStore::CreateOrg(const std::string& org_id, const std::string& na
 }
 
 absl::Status PgStore::CheckOrgExists(const std::string& org_id) {
-  return pool_.Run("finding the organization", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "finding the organization", [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     if (tx.exec_prepared(kOrgExists, org_id).empty()) {
       return absl::NotFoundError(absl::StrCat("organization '", org_id, "' does not exist"));
@@ -171,7 +174,7 @@ absl::Status PgStore::CheckOrgExists(const std::string& org_id) {
 }
 
 absl::Status PgStore::InsertApiKey(const ApiKeyRecord& key, const std::string& name) {
-  return pool_.Run("creating the API key", [&](pqxx::connection& c) {
+  return pool_.Run(key.org_id, "creating the API key", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kOrgExists, key.org_id).empty()) {
       return absl::NotFoundError(absl::StrCat("organization '", key.org_id,
@@ -191,7 +194,7 @@ absl::Status PgStore::InsertApiKey(const ApiKeyRecord& key, const std::string& n
 
 absl::StatusOr<ApiKeyRecord> PgStore::FindApiKey(const std::string& key_id) {
   ApiKeyRecord out;
-  RETURN_IF_ERROR(pool_.Run("looking up the API key", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(/*org_id=*/"", "looking up the API key", [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec_prepared(kFindApiKey, key_id);
     if (rows.empty()) return absl::NotFoundError("unknown API key");
@@ -210,7 +213,7 @@ absl::StatusOr<ApiKeyRecord> PgStore::FindApiKey(const std::string& key_id) {
 }
 
 absl::Status PgStore::RevokeApiKey(const std::string& org_id, const std::string& key_id) {
-  return pool_.Run("revoking the API key", [&](pqxx::connection& c) {
+  return pool_.Run(org_id, "revoking the API key", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(kRevokeApiKey, org_id, key_id).affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("no API key '", key_id, "' in this organization"));
@@ -224,7 +227,7 @@ absl::StatusOr<Page<v1::ApiKey>> PgStore::ListApiKeys(const std::string& org_id,
                                                       const std::vector<std::string>& after,
                                                       int limit) {
   Page<v1::ApiKey> page;
-  RETURN_IF_ERROR(pool_.Run("listing API keys", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing API keys", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::ApiKey>(
         tx.exec_prepared(kListApiKeys, org_id, after.empty() ? "" : after[0], limit + 1), limit,
@@ -246,7 +249,7 @@ absl::StatusOr<Page<v1::ApiKey>> PgStore::ListApiKeys(const std::string& org_id,
 
 absl::StatusOr<std::string> PgStore::PageTokenKey() {
   std::string key;
-  RETURN_IF_ERROR(pool_.Run("reading the page-token key", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(/*org_id=*/"", "reading the page-token key", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec_params(
         "INSERT INTO server_settings (name, value) VALUES ('page_token_key', $1) "
@@ -289,7 +292,7 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
       return absl::AlreadyExistsError(
           absl::StrCat(taken.size() == 1 ? "a user with this email already exists: "
                                          : "users with these emails already exist: ",
-                       absl::StrJoin(taken, ", "), "; no user was created"));
+                       ClipList(taken), "; no user was created"));
     }
     for (const auto& r : tx.exec_prepared(kInsertUsers, org_id, rows_json)) {
       created_at[r[0].as<std::string>()] = r[1].as<int64_t>();
@@ -297,11 +300,11 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
     tx.commit();
     return absl::OkStatus();
   };
-  absl::Status status = pool_.Run("creating users", attempt);
+  absl::Status status = pool_.Run(org_id, "creating users", attempt);
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     // A concurrent batch took an email between our check and our insert: run again so the
     // check names the emails that are now taken.
-    const absl::Status again = pool_.Run("creating users", attempt);
+    const absl::Status again = pool_.Run(org_id, "creating users", attempt);
     if (again.code() == absl::StatusCode::kAlreadyExists || again.ok()) status = again;
   }
   RETURN_IF_ERROR(status);
@@ -326,7 +329,7 @@ absl::StatusOr<Page<v1::User>> PgStore::ListUsers(const std::string& org_id, con
                                                   int limit) {
   Page<v1::User> page;
   const std::string after_key = after.empty() ? "" : after[0];
-  RETURN_IF_ERROR(pool_.Run("listing users", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "listing users", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     page = sql::PageOf<v1::User>(
         tx.exec_prepared(kListUsers, org_id, after_key, query.email_contains, query.name_contains,
@@ -359,7 +362,7 @@ absl::StatusOr<UserMatch> PgStore::FindUser(const std::string& org_id,
       return absl::InvalidArgumentError("one of user_id, email or name is required");
   }
   UserMatch match;
-  RETURN_IF_ERROR(pool_.Run("finding the user", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(org_id, "finding the user", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     const auto rows = tx.exec_prepared(statement, org_id, value, AccountParam(accounts));
     if (!rows.empty()) {
@@ -371,8 +374,24 @@ absl::StatusOr<UserMatch> PgStore::FindUser(const std::string& org_id,
   return match;
 }
 
+absl::StatusOr<DatabaseRole> PgStore::ConnectedRole() {
+  DatabaseRole role;
+  RETURN_IF_ERROR(pool_.Run(/*org_id=*/"", "reading the database role", [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    const auto r = tx.exec1(
+        "SELECT current_user::text, NOT (r.rolsuper OR r.rolbypassrls OR "
+        "  pg_has_role(current_user, (SELECT relowner FROM pg_class "
+        "                             WHERE oid = to_regclass('users')), 'MEMBER')) "
+        "FROM pg_roles r WHERE r.rolname = current_user");
+    role.name = r[0].as<std::string>();
+    role.row_security_applies = r[1].as<bool>();
+    return absl::OkStatus();
+  }));
+  return role;
+}
+
 absl::Status PgStore::SeedDemo() {
-  return pool_.Run("loading the demo organization", [&](pqxx::connection& c) {
+  return pool_.Run("org_p72", "loading the demo organization", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec(kDemoSeed);
     tx.commit();

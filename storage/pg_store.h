@@ -8,6 +8,11 @@
 
 namespace rolecall {
 
+struct DatabaseRole {
+  std::string name;
+  bool row_security_applies = false;
+};
+
 // The PostgreSQL implementation of Store (libpqxx, prepared statements, pooled connections).
 class PgStore final : public Store {
  public:
@@ -94,6 +99,12 @@ class PgStore final : public Store {
       const std::vector<RoleCheck>& checks);
 
   absl::Status SeedDemo() override;
+
+  // The role the pool connects as, and whether row-level security applies to it (it does not to
+  // a superuser, a role with BYPASSRLS, or the tables' owner).
+  absl::StatusOr<DatabaseRole> ConnectedRole();
+  // For shutdown: cancels the statements running now; later work fails with UNAVAILABLE.
+  void CancelAll() { pool_.CancelAll(); }
 
  private:
   // The statements of pg_directory.cc and pg_permissions.cc, merged into Statements().

@@ -2,24 +2,31 @@
 -- stream order: users by email, then clouds by name, the cloud's own row (no project) first,
 -- then its projects by name. Direct and group-inherited grants form one set; one sort with
 -- DISTINCT ON keeps the most permissive role of each pair (faster than hash aggregation here).
--- $1 organization, $2 resume after this email key ('' = from the start), $3 only this user
--- ('' = every user).
+-- It runs under COPY, which takes no bind parameters, so its inputs are settings of the
+-- transaction, bound with set_config($1) beforehand: rolecall.org_id the organization (set for
+-- every unit of work, read by row-level security too), rolecall.stream_after resume after this
+-- email key ('' = from the start), rolecall.stream_user only this user. Lines ending in
+-- "-- one user" are the filter of the one-user listing; the organization-wide listing drops them.
 WITH g AS (
   SELECT ug.user_id, ug.resource_kind, ug.resource_id, ug.role
     FROM user_grants ug
-   WHERE ug.org_id = $1 AND ug.resource_kind > 0 AND ($3 = '' OR ug.user_id = $3)
+   WHERE ug.org_id = current_setting('rolecall.org_id') AND ug.resource_kind > 0
+     AND ug.user_id = current_setting('rolecall.stream_user') -- one user
   UNION ALL
   SELECT m.user_id, gg.resource_kind, gg.resource_id, gg.role
     FROM group_grants gg
     JOIN group_members m ON m.org_id = gg.org_id AND m.group_id = gg.group_id
-   WHERE gg.org_id = $1 AND gg.resource_kind > 0 AND ($3 = '' OR m.user_id = $3)
+   WHERE gg.org_id = current_setting('rolecall.org_id') AND gg.resource_kind > 0
+     AND m.user_id = current_setting('rolecall.stream_user') -- one user
 )
 SELECT DISTINCT ON (u.email_key, c.name, c.cloud_id, p.name, p.project_id)
        u.email_key, u.user_id, u.email, u.is_service_account,
        c.cloud_id, c.name, p.project_id, p.name, g.role
   FROM g
-  JOIN users u ON u.org_id = $1 AND u.user_id = g.user_id
-  LEFT JOIN projects p ON g.resource_kind = 2 AND p.org_id = $1 AND p.project_id = g.resource_id
-  JOIN clouds c ON c.org_id = $1 AND c.cloud_id = coalesce(p.cloud_id, g.resource_id)
- WHERE u.email_key > $2
+  JOIN users u ON u.org_id = current_setting('rolecall.org_id') AND u.user_id = g.user_id
+  LEFT JOIN projects p ON g.resource_kind = 2 AND p.org_id = current_setting('rolecall.org_id')
+                      AND p.project_id = g.resource_id
+  JOIN clouds c ON c.org_id = current_setting('rolecall.org_id')
+               AND c.cloud_id = coalesce(p.cloud_id, g.resource_id)
+ WHERE u.email_key > current_setting('rolecall.stream_after')
  ORDER BY u.email_key, c.name, c.cloud_id, p.name NULLS FIRST, p.project_id, g.role DESC

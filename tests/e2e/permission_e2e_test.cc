@@ -251,8 +251,10 @@ TEST_F(PermissionE2E, OrgWideListingsNeedAdminButUsersMayListTheirOwn) {
   EXPECT_EQ(list(read_key, "usr_abc"), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(list(alice_key, "usr_abc"), grpc::StatusCode::OK);
   EXPECT_EQ(list(alice_key, ""), grpc::StatusCode::PERMISSION_DENIED);
-  // A key acting for an organization owner may do what an admin key may.
-  EXPECT_EQ(list(owner_key, ""), grpc::StatusCode::OK);
+  // A key's scope is an upper bound: acting for an organization owner widens nothing, not even
+  // to the owner's own listing, which needs a read key.
+  EXPECT_EQ(list(owner_key, ""), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(owner_key, "usr_owner"), grpc::StatusCode::PERMISSION_DENIED);
   // Check keys answer checks only.
   const std::string check_key = server_->CreateKey("org_p72", "check");
   EXPECT_EQ(Cli({"permission", "check", "--user", "usr_abc", "--org", "--role", "collaborator"},

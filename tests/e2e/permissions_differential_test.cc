@@ -114,7 +114,7 @@ class Differential : public ::testing::Test {
   static void SetUpTestSuite() {
     db_ = new testing::TestDatabase();
     server_ = new testing::TestServer(db_->url());
-    store_ = new PgStore(PoolOptions{db_->url(), 1});
+    store_ = new PgStore(PoolOptions{db_->serving_url(), 1});
   }
   static void TearDownTestSuite() {
     delete store_;

@@ -1,11 +1,15 @@
 // The real rolecall-server binary over loopback: health, reflection (through `buf curl`, a client
 // nobody here wrote), authentication, metrics, database outages and shutdown.
 #include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -194,6 +198,82 @@ TEST_F(ServerE2E, ServesTlsAndRequiresClientCertificatesForMutualTls) {
                   certs.client_cert, "--tls-key", certs.client_key, "--token", key, "user", "list",
                   "--no-interactive"});
   EXPECT_EQ(with_client_cert.exit_code, 0) << with_client_cert.err;
+}
+
+// The port of the health-only listener, from the server's "serving" log line (0 when none).
+int HealthPort(const TestServer& server) {
+  std::istringstream lines(server.Log());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"msg\":\"serving\"") == std::string::npos) continue;
+    const auto j = nlohmann::json::parse(line);
+    return j.value("health_port", 0);
+  }
+  return 0;
+}
+
+// The health status of `service` ("SERVING", "NOT_SERVING", or an error text).
+std::string ServiceHealth(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& service) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  const grpc::Status status = stub->Check(&ctx, request, &response);
+  if (!status.ok()) return "error: " + status.error_message();
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+// The kubelet's gRPC probe cannot speak TLS: --health-listen serves grpc.health.v1.Health, and
+// nothing else, in plaintext beside the TLS port, with the main server's status. Broken, it fails
+// here: no "health_port" in the log (no listener), a health check that is not SERVING for some
+// service name (statuses not mirrored), ListUsers not UNIMPLEMENTED or reflection answering
+// (rolecall services or reflection on the health port), a plaintext health check answered on
+// the TLS port, or health still SERVING while draining / the port still open after exit.
+TEST_F(ServerE2E, HealthListenerServesOnlyHealthInPlaintextBesideTls) {
+  TestCertificates certs;
+  TestServer server(db_.url(),
+                    {"--tls-cert", certs.server_cert, "--tls-key", certs.server_key,
+                     "--health-listen", "127.0.0.1:0"},
+                    certs.ca);
+  const int health_port = HealthPort(server);
+  ASSERT_NE(health_port, 0) << server.Log();
+  ASSERT_NE(health_port, server.port());
+  const std::string health_address = "127.0.0.1:" + std::to_string(health_port);
+  const auto plaintext = grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials());
+  for (const char* service : {"", "rolecall.v1.UserService", "rolecall.v1.PermissionService",
+                              "rolecall.v1.DirectoryService"}) {
+    EXPECT_EQ(ServiceHealth(plaintext, service), "SERVING") << service;
+  }
+
+  // Nothing but health there: not the rolecall services (even with a valid key), no reflection
+  // (so `buf curl`, which needs reflection for the schema, cannot call even health there).
+  const std::string key = server.CreateKey(testing::NewOrgId(), "read");
+  auto users = v1::UserService::NewStub(plaintext);
+  auto ctx = testing::AuthedContext(key);
+  auto stream = users->ListUsers(ctx.get(), v1::ListUsersRequest());
+  v1::ListUsersPage page;
+  EXPECT_FALSE(stream->Read(&page));
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  const auto reflection = Buf(server, {"--list-services", "http://" + health_address});
+  EXPECT_NE(reflection.exit_code, 0) << reflection.out;
+  EXPECT_THAT(reflection.out + reflection.err, HasSubstr("unimplemented"));
+
+  // The main port serves TLS only: a plaintext client gets nothing, a TLS client is served.
+  EXPECT_NE(testing::HealthStatus(
+                grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials())),
+            "SERVING");
+  EXPECT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
+
+  // On SIGTERM the health port says NOT_SERVING while the server drains, and closes with it.
+  server.process().Signal(SIGTERM);
+  EXPECT_TRUE(testing::WaitFor([&] { return ServiceHealth(plaintext, "") == "NOT_SERVING"; }, 5s))
+      << server.Log();
+  EXPECT_EQ(server.process().Wait(15s), 0) << server.Log();
+  EXPECT_NE(
+      ServiceHealth(grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials()), ""),
+      "SERVING");
 }
 
 TEST_F(ServerE2E, MetricsCountTheCallJustMade) {

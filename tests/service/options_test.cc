@@ -45,6 +45,17 @@ TEST(ServerOptions, MetricsCanBeDisabled) {
   EXPECT_THAT(ValidateOptions(o), IsEmpty());
 }
 
+TEST(ServerOptions, HealthListenerIsOffByDefaultAndMustBeHostPort) {
+  auto o = Valid();
+  EXPECT_EQ(o.health_listen, "");
+  o.health_listen = "0.0.0.0:8081";
+  EXPECT_THAT(ValidateOptions(o), IsEmpty());
+  o.health_listen = "8081";
+  const auto problems = ValidateOptions(o);
+  ASSERT_THAT(problems, SizeIs(1));
+  EXPECT_THAT(problems[0], HasSubstr("--health-listen: '8081' is not host:port"));
+}
+
 TEST(ServerOptions, HostPortForms) {
   EXPECT_TRUE(IsHostPort("0.0.0.0:50051"));
   EXPECT_TRUE(IsHostPort("[::]:0"));

@@ -43,11 +43,6 @@ TEST(ParseCopyLine, RejectsMalformedLines) {
   }
 }
 
-TEST(InlineParameters, ReplacesNumberedPlaceholders) {
-  EXPECT_EQ(InlineParameters("SELECT $1, $2, $10, $3x", {"'a'", "'b'", "'c'"}),
-            "SELECT 'a', 'b', $10, 'c'x");
-  EXPECT_EQ(InlineParameters("price $ 5 and $0", {"'a'"}), "price $ 5 and $0");
-}
 
 }  // namespace
 }  // namespace rolecall::sql

@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 absl::Status SelectOne(PgPool& pool) {
-  return pool.Run("select", [](pqxx::connection& c) {
+  return pool.Run("", "select", [](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec("SELECT 1");
     return absl::OkStatus();
@@ -24,7 +24,7 @@ TEST(PoolPg, IsBounded) {
   PgPool pool(PoolOptions{db.url(), 1, 200ms}, {});
   // While the only connection is held, another caller times out with RESOURCE_EXHAUSTED.
   absl::Status inner;
-  const absl::Status outer = pool.Run("outer", [&](pqxx::connection&) {
+  const absl::Status outer = pool.Run("", "outer", [&](pqxx::connection&) {
     inner = SelectOne(pool);
     return absl::OkStatus();
   });
@@ -38,7 +38,7 @@ TEST(PoolPg, ReusesConnections) {
   PgPool pool(PoolOptions{db.url(), 4, 1s}, {});
   std::string first_pid, second_pid;
   const auto pid = [&](std::string* out) {
-    return pool.Run("pid", [out](pqxx::connection& c) {
+    return pool.Run("", "pid", [out](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
       *out = tx.exec("SELECT pg_backend_pid()")[0][0].as<std::string>();
       return absl::OkStatus();
@@ -66,7 +66,7 @@ TEST(PoolPg, TheCallersDeadlineBecomesAStatementTimeout) {
   testing::TestDatabase db(false);
   PgPool pool(PoolOptions{db.url(), 1, 1s}, {});
   const auto sleep = [&](const char* seconds) {
-    return pool.Run("sleep", [&](pqxx::connection& c) {
+    return pool.Run("", "sleep", [&](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
       tx.exec(std::string("SELECT pg_sleep(") + seconds + ")");
       return absl::OkStatus();
@@ -90,7 +90,7 @@ TEST(PoolPg, ErrorsBecomeStatusesWithTheRightCode) {
   testing::TestDatabase db;
   PgPool pool(PoolOptions{db.url(), 2, 1s}, {});
   const auto run = [&](const std::string& sql) {
-    return pool.Run("test", [&](pqxx::connection& c) {
+    return pool.Run("", "test", [&](pqxx::connection& c) {
       pqxx::work tx(c);
       tx.exec(sql);
       tx.commit();

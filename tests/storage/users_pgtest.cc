@@ -19,7 +19,7 @@ using testing::TestDatabase;
 
 class UsersPg : public ::testing::Test {
  protected:
-  UsersPg() : store_(PoolOptions{db_.url(), 8}) {}
+  UsersPg() : store_(PoolOptions{db_.serving_url(), 8}) {}
 
   std::string NewOrg() {
     const std::string org = NewOrgId();

@@ -14,6 +14,13 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
   return url.substr(0, slash + 1) + database;
 }
 
+std::string ServingUrl(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  return url.substr(0, scheme + 3) + kDefaultServingRole + url.substr(at);
+}
+
 TestDatabase::TestDatabase(bool migrate)
     : admin_url_(RequiredEnv("ROLECALL_TEST_DATABASE_URL")),
       name_("rc_test_" + NewId("")),
@@ -27,6 +34,8 @@ TestDatabase::TestDatabase(bool migrate)
     pqxx::connection conn(url_);
     auto applied = Migrate(conn, EmbeddedMigrations());
     if (!applied.ok()) throw std::runtime_error(std::string(applied.status().message()));
+    const absl::Status granted = GrantServingRole(conn, kDefaultServingRole);
+    if (!granted.ok()) throw std::runtime_error(std::string(granted.message()));
   }
 }
 

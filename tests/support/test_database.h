@@ -4,6 +4,10 @@
 
 namespace rolecall::testing {
 
+// `url` with the serving role (kDefaultServingRole) as its user; trust authentication in tests.
+std::string ServingUrl(const std::string& url);
+
+
 // A fresh PostgreSQL database on the test server (ROLECALL_TEST_DATABASE_URL), dropped when the
 // object goes away. Migrated unless asked otherwise.
 class TestDatabase final {
@@ -13,7 +17,10 @@ class TestDatabase final {
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
 
+  // The schema owner's URL (migrate, bootstrap commands, inspection).
   const std::string& url() const { return url_; }
+  // The URL `serve` uses: the least-privilege role migrate grants (kDefaultServingRole).
+  std::string serving_url() const { return ServingUrl(url_); }
   const std::string& name() const { return name_; }
 
   // Runs SQL on the test database (setup and inspection in tests).

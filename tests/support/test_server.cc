@@ -3,12 +3,14 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
 #include "core/ids.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/test_database.h"
 
 namespace rolecall::testing {
 
@@ -20,10 +22,14 @@ TestServer::TestServer(const std::string& database_url, const std::vector<std::s
       client_cert_(client_cert),
       client_key_(client_key),
       log_path_("/tmp/rolecall-server-" + NewId("") + ".log") {
+  // Served as the least-privilege role, as in production; a server that migrates its database
+  // itself needs the owner.
+  const bool migrates =
+      std::find(extra_flags.begin(), extra_flags.end(), "--migrate") != extra_flags.end();
   std::vector<std::string> argv = {ROLECALL_SERVER_BIN,
                                    "serve",
                                    "--database-url",
-                                   database_url,
+                                   migrates ? database_url : ServingUrl(database_url),
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--metrics-listen",

@@ -1,0 +1,128 @@
+// Fuzzes the edge validators of core/input.h: IsWellFormedId, CheckId, IsValidUtf8, CheckText,
+// Clip. Input: byte 0 picks the id prefix (usr_ ug_ cld_ prj_ org_), byte 1 is CheckText's
+// max_chars, the rest is the value.
+// Properties: IsValidUtf8 agrees with a reference validator written from Unicode's table of
+// well-formed byte sequences; IsWellFormedId (and CheckId) accept exactly prefix + 1..32 of
+// [a-z0-9]; CheckText is OK exactly for valid UTF-8 with no control character and at most
+// max_chars code points; Clip's output is valid UTF-8 with no control character, at most 64 code
+// points plus an optional trailing "…", leaves short clean values alone and is idempotent; an
+// error message quoting the value (CheckId) is clean UTF-8 too.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/input.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace {
+
+constexpr std::string_view kEllipsis = "\u2026";
+
+// Unicode 15, table 3-7 (well-formed UTF-8 byte sequences).
+bool ReferenceUtf8(std::string_view s) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = byte(i);
+    auto in = [&](size_t k, unsigned char lo, unsigned char hi) {
+      return i + k < s.size() && byte(i + k) >= lo && byte(i + k) <= hi;
+    };
+    size_t n = 0;
+    if (c <= 0x7F) {
+      n = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = in(1, 0x80, 0xBF) ? 2 : 0;
+    } else if (c == 0xE0) {
+      n = in(1, 0xA0, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
+    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+      n = in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
+    } else if (c == 0xED) {
+      n = in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;
+    } else if (c == 0xF0) {
+      n = in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+    } else if (c >= 0xF1 && c <= 0xF3) {
+      n = in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+    } else if (c == 0xF4) {
+      n = in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+    }
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+size_t CodePoints(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// C0 controls, DEL and (as UTF-8) the C1 controls U+0080..U+009F; for valid UTF-8 only.
+bool HasControl(std::string_view utf8) {
+  for (size_t i = 0; i < utf8.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(utf8[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < utf8.size() && static_cast<unsigned char>(utf8[i + 1]) <= 0x9F) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsClean(std::string_view s) { return ReferenceUtf8(s) && !HasControl(s); }
+
+bool ReferenceId(std::string_view value, std::string_view prefix) {
+  if (value.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view body = value.substr(prefix.size());
+  if (body.empty() || body.size() > 32) return false;
+  for (char c : body) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static constexpr std::string_view kPrefixes[] = {
+      rolecall::kUserPrefix, rolecall::kGroupPrefix, rolecall::kCloudPrefix,
+      rolecall::kProjectPrefix, rolecall::kOrgPrefix};
+  const std::string_view prefix = kPrefixes[size > 0 ? data[0] % 5 : 0];
+  const size_t max_chars = size > 1 ? data[1] : 64;
+  const std::string_view value(reinterpret_cast<const char*>(data) + std::min<size_t>(size, 2),
+                               size - std::min<size_t>(size, 2));
+
+  // UTF-8.
+  const bool valid = rolecall::IsValidUtf8(value);
+  FUZZ_CHECK(valid == ReferenceUtf8(value));
+
+  // Ids.
+  const bool id = rolecall::IsWellFormedId(value, prefix);
+  FUZZ_CHECK(id == ReferenceId(value, prefix));
+  const absl::Status id_status = rolecall::CheckId(value, prefix, "user_id");
+  FUZZ_CHECK(id_status.ok() == id);
+  if (!id_status.ok()) {
+    FUZZ_CHECK(id_status.code() == absl::StatusCode::kInvalidArgument);
+    FUZZ_CHECK(IsClean(std::string(id_status.message())));  // the value is quoted only through Clip
+  }
+
+  // Text.
+  const absl::Status text_status = rolecall::CheckText(value, max_chars, "name");
+  FUZZ_CHECK(text_status.ok() == (valid && !HasControl(value) && CodePoints(value) <= max_chars));
+  if (text_status.ok()) FUZZ_CHECK(rolecall::IsValidUtf8(value));
+  if (!text_status.ok()) FUZZ_CHECK(text_status.code() == absl::StatusCode::kInvalidArgument);
+
+  // Clip.
+  const std::string clipped = rolecall::Clip(value);
+  FUZZ_CHECK(rolecall::IsValidUtf8(clipped));
+  for (unsigned char c : clipped) FUZZ_CHECK(c >= 0x20 && c != 0x7F);
+  FUZZ_CHECK(!HasControl(clipped));
+  const size_t clipped_chars = CodePoints(clipped);
+  const bool cut = clipped.size() >= kEllipsis.size() &&
+                   std::string_view(clipped).substr(clipped.size() - kEllipsis.size()) == kEllipsis;
+  FUZZ_CHECK(clipped_chars <= 64 || (clipped_chars == 65 && cut));
+  if (valid && !HasControl(value) && CodePoints(value) <= 64) FUZZ_CHECK(clipped == value);
+  FUZZ_CHECK(rolecall::Clip(clipped) == clipped);
+  return 0;
+}
