@@ -19,42 +19,19 @@ CREATE INDEX api_keys_by_principal ON api_keys (org_id, principal_user_id)
 -- query could cross organizations. The schema owner (migrate, the bootstrap commands) is not
 -- subject to them; the serving role must be neither the owner nor a superuser (migrate checks).
 -- current_setting(..., true) is NULL when unset: no rows.
-ALTER TABLE organizations ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON organizations
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE users ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON users
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE user_groups ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON user_groups
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE group_members ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON group_members
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE clouds ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON clouds
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON projects
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE user_grants ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON user_grants
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE group_grants ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON group_grants
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
-ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
-CREATE POLICY organization_isolation ON api_keys
-  USING (org_id = current_setting('rolecall.org_id', true))
-  WITH CHECK (org_id = current_setting('rolecall.org_id', true));
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['organizations', 'users', 'user_groups', 'group_members', 'clouds',
+                           'projects', 'user_grants', 'group_grants', 'api_keys'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('CREATE POLICY organization_isolation ON %I '
+                   'USING (org_id = current_setting(''rolecall.org_id'', true)) '
+                   'WITH CHECK (org_id = current_setting(''rolecall.org_id'', true))', t);
+  END LOOP;
+END
+$$;
 
 -- Authentication reads a key before its organization is known: this function, running with its
 -- owner's rights, reads exactly one key by id, for the serving role (EXECUTE is granted by

@@ -81,6 +81,17 @@ TEST_F(SecurityPg, TheServingRoleSeesAndWritesOnlyTheOrganizationOfItsWork) {
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM clouds"), "0");
 }
 
+TEST_F(SecurityPg, EveryTableOfOrganizationDataHasItsPolicy) {
+  // A table added later with an org_id column but no policy fails here.
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(c.relname, ', ') FROM pg_class c "
+                       "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' "
+                       "WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace "
+                       "AND NOT (c.relrowsecurity AND EXISTS (SELECT 1 FROM pg_policy p "
+                       "  WHERE p.polrelid = c.oid))"),
+            "");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM pg_policy"), "9");
+}
+
 TEST_F(SecurityPg, TheServingRoleCannotChangeTheSchemaOrReachTheHost) {
   PgPool pool(PoolOptions{db_.serving_url(), 1}, {});
   for (const char* sql :
