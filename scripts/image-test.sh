@@ -66,6 +66,9 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v npm >/dev/null || missing+=(npm)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
+# The health-only port has no reflection: buf curl takes the health service's schema from here.
+health_proto=/usr/share/grpc-proto/grpc/health/v1/health.proto
+[ -f "$health_proto" ] || missing+=(grpc-proto)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing: ${missing[*]}"
   # Keep the packages' maintainer scripts from starting a daemon with default settings (bridge
@@ -196,10 +199,10 @@ container=$(docker run -d --name "rolecall-image-test-$$" --stop-timeout 30 "${h
 
 buf=$("$top/scripts/install-buf.sh")
 tls_curl=("$buf" curl --protocol grpc --cacert "$tlsdir/ca.crt")
-# Health as the kubelet asks it: plaintext, on the health-only port.
+# Health as the kubelet asks it: plaintext, on the health-only port (no reflection there).
 health=""
 for _ in $(seq 30); do
-  health=$("$buf" curl --protocol grpc --http2-prior-knowledge -d '{}' \
+  health=$("$buf" curl --protocol grpc --http2-prior-knowledge --schema "$health_proto" -d '{}' \
     "http://127.0.0.1:$health_port/grpc.health.v1.Health/Check" 2>&1) && break
   [ "$(docker inspect -f '{{.State.Running}}' "$container")" = true ] ||
     { docker logs "$container" >&2; fail "the server container exited"; }
