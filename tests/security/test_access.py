@@ -3,6 +3,7 @@ the database role the server serves as. (Statement timeouts are covered by the C
 
 import secrets
 import string
+import subprocess
 import threading
 import time
 
@@ -415,3 +416,48 @@ def test_the_server_serves_as_a_least_privilege_role(org):
                                           "WHERE datname = :'d' AND backend_type = 'client backend';",
                             {"d": db.name})
     assert sessions == harness.APP_ROLE, f"the server's sessions use {sessions!r}"
+
+
+def test_sigterm_ends_the_server_within_its_grace_period_whatever_a_statement_does(org, make_server):
+    """A ListUsers call without a deadline is stuck in a statement waiting for a table lock that
+    another session holds (so only the 30 s default statement timeout would end it). SIGTERM with a
+    3 s grace period must end the server with exit code 0 within about 3 s: the statements still
+    running a second before the deadline are cancelled. Fails (exit after ~30 s, or the backstop's
+    exit code 1 at grace + 5 s) when shutdown waits for the statement instead of cancelling it."""
+    db = org["db"]
+    server = make_server(db, grace_seconds=3)
+    users = harness.stub(server.channel(), "UserService")
+    key = org["keys"][("admin", "no principal")]
+    list(users.ListUsers(users_pb2.ListUsersRequest(page_size=1), metadata=bearer(key), timeout=30))
+    locker = subprocess.Popen(
+        ["psql", "-X", "-q", "-d", db.owner_url, "-c",
+         "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120);"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: db.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c "
+                                         "ON c.oid = l.relation WHERE c.relname = 'users' "
+                                         "AND l.mode = 'AccessExclusiveLock' AND l.granted;") == "1",
+                          10), "the lock was never taken"
+        outcome = {}
+
+        def stuck_call():
+            outcome["code"] = code_of(lambda: list(users.ListUsers(
+                users_pb2.ListUsersRequest(page_size=1), metadata=bearer(key))))
+
+        caller = threading.Thread(target=stuck_call, daemon=True)
+        caller.start()
+        assert wait_until(lambda: db.sql("SELECT count(*) FROM pg_stat_activity WHERE "
+                                         "usename = :'role' AND datname = current_database() "
+                                         "AND wait_event_type = 'Lock';",
+                                         role=db.serving_role) == "1", 10), \
+            "the call never waited on the lock"
+        start = time.monotonic()
+        code = server.terminate(timeout=20)
+        took = time.monotonic() - start
+        assert code == 0, f"exit code {code} after {took:.1f} s"
+        assert took < 3 + 1.5, f"the server took {took:.1f} s to stop with a 3 s grace period"
+        caller.join(5)
+        assert outcome.get("code") not in (None, grpc.StatusCode.OK), outcome
+    finally:
+        locker.kill()
+        locker.wait()
