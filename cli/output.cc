@@ -13,13 +13,15 @@ namespace rolecall::cli {
 
 StatusLine::StatusLine(std::ostream& out) : out_(out), start_(std::chrono::steady_clock::now()) {}
 
-void StatusLine::Print(const std::string& text) {
+std::string StatusLine::Format(const std::string& text) const {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
-  out_ << "(rolecall +" << elapsed << "s) " << text << std::endl;
+  return "(rolecall +" + std::string(elapsed) + "s) " + text;
 }
+
+void StatusLine::Print(const std::string& text) { out_ << Format(text) << std::endl; }
 
 namespace {
 absl::Time ToTime(const google::protobuf::Timestamp& ts) {

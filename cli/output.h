@@ -19,6 +19,8 @@ class StatusLine final {
  public:
   explicit StatusLine(std::ostream& out);
   void Print(const std::string& text);
+  // The line Print writes, without the newline.
+  std::string Format(const std::string& text) const;
 
  private:
   std::ostream& out_;

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 
 namespace rolecall::cli {
@@ -137,10 +138,24 @@ void AddListPermissions(CLI::App& user, CommandEnv& env) {
     auto reader = stub->ListUserPermissions(ctx.get(), request);
     std::vector<v1::ListUserPermissionsPage> pages;
     v1::ListUserPermissionsPage page;
-    while (reader->Read(&page)) pages.push_back(page);
+    // On a terminal: users received so far and the rate, then the writing of the document.
+    Progress progress(env.status, std::cerr);
+    int64_t users = 0;
+    while (reader->Read(&page)) {
+      users += page.users_size();
+      pages.push_back(page);
+      progress.Count("Listing permissions", users, "users");
+    }
     const grpc::Status s = reader->Finish();
-    if (!s.ok()) return env.Fail(s);
+    if (!s.ok()) {
+      progress.Done();
+      return env.Fail(s);
+    }
+    if (!output.empty()) {
+      progress.Update(absl::StrCat("Writing ", users, " users to ", output, "..."), true);
+    }
     const std::string text = Pretty(PermissionsJson(pages));
+    progress.Done();
     if (output.empty()) {
       std::cout << text;
       return;

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/users_file.h"
 #include "core/paging.h"
 #include "rolecall/v1/directory.grpc.pb.h"
@@ -55,7 +57,19 @@ void AddBatchCreate(CLI::App& user, CommandEnv& env) {
     auto stub = v1::UserService::NewStub(Connect(env.connection));
     auto ctx = NewContext(env.connection);
     v1::AdminBatchCreateUsersResponse response;
+    // On a terminal: the time spent waiting while the server hashes the passwords (Argon2id).
+    Progress progress(env.status, std::cerr);
+    int passwords = 0;
+    for (const auto& u : request->create_users()) passwords += u.has_password() ? 1 : 0;
+    const std::string what =
+        passwords > 0 ? absl::StrCat("Creating ", request->create_users_size(), " users (",
+                                     passwords, " passwords to hash)")
+                      : absl::StrCat("Creating ", request->create_users_size(), " users");
+    progress.Tick([&progress, what] {
+      return absl::StrFormat("%s... %.1fs elapsed", what, progress.Seconds());
+    });
     const grpc::Status status = stub->AdminBatchCreateUsers(ctx.get(), *request, &response);
+    progress.Done();
     if (!status.ok()) return env.Fail(status);
     env.status.Print(absl::StrCat(response.created_users_size(), " users created."));
   });
@@ -106,10 +120,14 @@ void AddList(CLI::App& user, CommandEnv& env) {
     v1::ListUsersPage page;
     bool first_page = true;
     bool quit = false;
+    // Batch mode on a terminal: users fetched so far and the rate (pages print nothing until
+    // the end). Interactive mode shows every page as it comes.
+    Progress progress(env.status, std::cerr, !is_interactive && isatty(STDERR_FILENO) == 1);
     while (!quit && reader->Read(&page)) {
       std::vector<v1::User> users(page.users().begin(), page.users().end());
       if (!is_interactive) {
         all.insert(all.end(), users.begin(), users.end());
+        progress.Count("Fetching users", static_cast<int64_t>(all.size()), "users");
         continue;
       }
       if (json) {
@@ -132,15 +150,22 @@ void AddList(CLI::App& user, CommandEnv& env) {
     }
     const grpc::Status status = reader->Finish();
     if (quit) return;
-    if (!status.ok()) return env.Fail(status);
+    if (!status.ok()) {
+      progress.Done();
+      return env.Fail(status);
+    }
     if (is_interactive) return;
+    progress.Update(absl::StrCat("Formatting ", all.size(), " users..."), /*force=*/true);
+    std::string text;
     if (json) {
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
       for (const auto& u : all) array.push_back(UserJson(u));
-      std::cout << Pretty(array);
+      text = Pretty(array);
     } else if (!all.empty()) {
-      std::cout << "USERS:\n" << UsersTable(all);
+      text = "USERS:\n" + UsersTable(all);
     }
+    progress.Done();
+    std::cout << text;
     env.status.Print(all.empty() ? "No users found."
                                  : absl::StrCat("Fetched ", all.size(), " users."));
   });

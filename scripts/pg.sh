@@ -3,6 +3,11 @@
 #   scripts/pg.sh start DIR PORT   initdb DIR if needed, start on 127.0.0.1:PORT, create db rolecall
 #   scripts/pg.sh stop DIR         stop it (fast shutdown)
 #   scripts/pg.sh url PORT         print the connection URL
+#   scripts/pg.sh place DIR        print the directory to give `start` for data wanted in DIR:
+#                                  DIR itself, unless we are root and the `postgres` user cannot
+#                                  reach DIR (e.g. a clone in root's mode-700 home); then
+#                                  /var/lib/rolecall-dev/<hash of DIR's path>/pg (mode 700,
+#                                  owned by postgres), the same one for the same DIR every time.
 # As root the server runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
 PGBIN=/usr/lib/postgresql/15/bin
@@ -35,8 +40,25 @@ case "$cmd" in
   url)
     echo "postgresql://postgres@127.0.0.1:$2/rolecall"
     ;;
+  place)
+    dir=$2
+    if [ "$(id -u)" -ne 0 ]; then echo "$dir"; exit 0; fi
+    fresh=0
+    [ -d "$dir" ] || fresh=1
+    mkdir -p "$dir"
+    chown postgres:postgres "$dir"
+    chmod 700 "$dir"
+    if runuser -u postgres -- test -x "$dir" -a -w "$dir"; then echo "$dir"; exit 0; fi
+    [ "$fresh" -eq 1 ] && rmdir "$dir" 2>/dev/null
+    alt=/var/lib/rolecall-dev/$(printf '%s' "$(realpath -m "$dir")" | sha256sum | cut -c1-12)/pg
+    mkdir -p "$alt"
+    chmod 755 /var/lib/rolecall-dev "$(dirname "$alt")"
+    chown postgres:postgres "$alt"
+    chmod 700 "$alt"
+    echo "$alt"
+    ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR | url PORT" >&2
+    echo "usage: $0 start DIR PORT | stop DIR | url PORT | place DIR" >&2
     exit 2
     ;;
 esac

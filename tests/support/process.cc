@@ -1,11 +1,15 @@
 #include "tests/support/process.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -127,6 +131,58 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   result.out = ReadAll(out_path);
   result.err = ReadAll(err_path);
   for (const auto& p : {in_path, out_path, err_path}) std::remove(p.c_str());
+  return result;
+}
+
+CommandResult RunInPty(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env,
+                       std::chrono::seconds timeout) {
+  std::vector<std::string> args = argv;
+  std::vector<std::string> envs = MergedEnv(env);
+  auto c_args = CStrings(args);
+  auto c_env = CStrings(envs);
+  struct winsize size {};
+  size.ws_row = 40;
+  size.ws_col = 200;
+  int master = -1;
+  const pid_t pid = forkpty(&master, nullptr, nullptr, &size);
+  if (pid < 0) throw std::runtime_error("forkpty failed");
+  if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
+    execvpe(c_args[0], c_args.data(), c_env.data());
+    _exit(127);
+  }
+  CommandResult result;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  char buf[65536];
+  bool timed_out = false;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    struct pollfd p {
+      master, POLLIN, 0
+    };
+    if (poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 100))) < 0 && errno != EINTR) {
+      break;
+    }
+    if (p.revents == 0) continue;
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n > 0) {
+      result.out.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;  // EIO: the child and every process it started closed the terminal
+  }
+  int status = 0;
+  if (timed_out) kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  close(master);
+  if (!timed_out && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   return result;
 }
 

@@ -20,6 +20,13 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
                          const std::map<std::string, std::string>& env = {},
                          std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// Runs a program to completion on a new pseudo-terminal (stdin, stdout and stderr all on it, as
+// in an interactive shell); `out` is everything the terminal showed (with the pty's "\r\n" line
+// ends), `err` stays empty. For output that changes on a terminal (progress lines).
+CommandResult RunInPty(const std::vector<std::string>& argv,
+                       const std::map<std::string, std::string>& env = {},
+                       std::chrono::seconds timeout = std::chrono::seconds(60));
+
 // A child process in the background, its stdout and stderr going to `log_path`.
 class ChildProcess final {
  public:

@@ -1,0 +1,1 @@
+"""Models of the directory (clouds, projects, user groups, grants): ``rolecall.directory.models``."""
