@@ -5,8 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/digest.h"
-#include "core/input.h"
 #include "core/ids.h"
+#include "core/input.h"
 
 namespace rolecall {
 namespace {
@@ -14,7 +14,7 @@ constexpr std::string_view kPrefix = "rck_";
 // RandomToken(32) is 43 characters; a little room either way for keys made elsewhere.
 constexpr size_t kMinSecretChars = 32;
 constexpr size_t kMaxSecretChars = 128;
-}
+}  // namespace
 
 std::string_view ScopeName(Scope scope) {
   switch (scope) {
@@ -54,17 +54,10 @@ absl::StatusOr<ApiKeyParts> ParseApiKey(std::string_view key) {
   }
   key.remove_prefix(kPrefix.size());
   const size_t sep = key.find('_');
-  if (sep == std::string_view::npos || sep == 0 || sep > kMaxIdBodyChars) {
-    return absl::InvalidArgumentError("malformed API key");
-  }
+  if (sep == std::string_view::npos) return absl::InvalidArgumentError("malformed API key");
   const std::string_view id = key.substr(0, sep);
   const std::string_view secret = key.substr(sep + 1);
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-      return absl::InvalidArgumentError("malformed API key");
-    }
-  }
-  if (secret.size() < kMinSecretChars || secret.size() > kMaxSecretChars) {
+  if (!IsIdBody(id) || secret.size() < kMinSecretChars || secret.size() > kMaxSecretChars) {
     return absl::InvalidArgumentError("malformed API key");
   }
   for (char c : secret) {

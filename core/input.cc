@@ -1,7 +1,6 @@
 #include "core/input.h"
 
 #include "absl/strings/str_cat.h"
-#include "core/status.h"
 #include "core/user_validation.h"
 
 namespace rolecall {
@@ -38,21 +37,22 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 
 }  // namespace
 
-bool IsWellFormedId(std::string_view value, std::string_view prefix) {
-  if (value.size() <= prefix.size() || value.size() > prefix.size() + kMaxIdBodyChars) return false;
-  if (value.substr(0, prefix.size()) != prefix) return false;
-  for (char c : value.substr(prefix.size())) {
+bool IsIdBody(std::string_view body) {
+  if (body.empty() || body.size() > kMaxIdBodyChars) return false;
+  for (char c : body) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
   }
   return true;
 }
 
-absl::Status CheckId(std::string_view value, std::string_view prefix, const std::string& field) {
-  if (value.empty()) return InvalidFields({{field, field + " is required"}});
-  if (IsWellFormedId(value, prefix)) return absl::OkStatus();
-  return InvalidFields({{field, absl::StrCat(field, " '", Clip(value), "' is not an id of the form ",
-                                             std::string(prefix), "… (up to ", kMaxIdBodyChars,
-                                             " lowercase letters and digits)")}});
+bool IsWellFormedId(std::string_view value, std::string_view prefix) {
+  return value.substr(0, prefix.size()) == prefix && IsIdBody(value.substr(prefix.size()));
+}
+
+std::string IdProblem(std::string_view value, std::string_view prefix) {
+  if (IsWellFormedId(value, prefix)) return "";
+  return absl::StrCat("'", Clip(value), "' is not an id of the form ", std::string(prefix),
+                      "… (up to ", kMaxIdBodyChars, " lowercase letters and digits)");
 }
 
 bool IsValidUtf8(std::string_view s) {
@@ -73,12 +73,6 @@ std::string TextProblem(std::string_view value, size_t max_chars) {
   return "";
 }
 
-absl::Status CheckText(std::string_view value, size_t max_chars, const std::string& field) {
-  const std::string problem = TextProblem(value, max_chars);
-  if (problem.empty()) return absl::OkStatus();
-  return InvalidFields({{field, absl::StrCat(field, " ", problem)}});
-}
-
 std::string Clip(std::string_view value) {
   std::string out;
   size_t chars = 0;
@@ -89,8 +83,7 @@ std::string Clip(std::string_view value) {
     }
     const size_t n = Utf8SequenceLength(value, i);
     const unsigned char c = static_cast<unsigned char>(value[i]);
-    const bool c1_control =
-        n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
+    const bool c1_control = n == 2 && c == 0xC2 && static_cast<unsigned char>(value[i + 1]) <= 0x9F;
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f)) || c1_control) {
       out.push_back('?');
       i += n == 0 ? 1 : n;

@@ -16,21 +16,9 @@ using google::protobuf::Message;
 constexpr size_t kMaxPasswordBytes = 1024;
 constexpr size_t kMaxViolations = 20;
 
-bool IsKeyId(std::string_view v) {
-  if (v.empty() || v.size() > kMaxIdBodyChars) return false;
-  for (char c : v) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
-  }
-  return true;
-}
-
 // The problem with `value` of field `name` in message `message_name`; empty when it is fine.
 std::string Problem(std::string_view message_name, std::string_view name, std::string_view value) {
-  const auto id = [&](std::string_view prefix) -> std::string {
-    if (IsWellFormedId(value, prefix)) return "";
-    return absl::StrCat("'", Clip(value), "' is not an id of the form ", std::string(prefix), "… (up to ",
-                        kMaxIdBodyChars, " lowercase letters and digits)");
-  };
+  const auto id = [&](std::string_view prefix) { return IdProblem(value, prefix); };
   const auto text = [&](size_t max_chars) { return TextProblem(value, max_chars); };
   if (name == "user_id" || name == "principal_user_id") return id(kUserPrefix);
   if (name == "cloud_id") return id(kCloudPrefix);
@@ -44,7 +32,7 @@ std::string Problem(std::string_view message_name, std::string_view name, std::s
     return absl::StrCat("'", Clip(value), "' is not a cloud id (cld_…) or a user group id (ug_…)");
   }
   if (name == "key_id") {
-    return IsKeyId(value) ? "" : absl::StrCat("'", Clip(value), "' is not an API key id");
+    return IsIdBody(value) ? "" : absl::StrCat("'", Clip(value), "' is not an API key id");
   }
   if (name == "users") {
     if (value.find('@') == std::string_view::npos) return id(kUserPrefix);

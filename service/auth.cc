@@ -62,8 +62,7 @@ bool Authenticator::OverLimit(const std::string& peer) {
   return it->second.count >= failures_per_minute_;
 }
 
-absl::Status Authenticator::Fail(const std::string& peer, const char* reason,
-                                 absl::Status status) {
+absl::Status Authenticator::Fail(const std::string& peer, const char* reason, absl::Status status) {
   metrics_.RecordAuthFailure(reason);
   if (failures_per_minute_ == 0) return status;
   const auto now = std::chrono::steady_clock::now();
@@ -101,8 +100,8 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContextBase
   }
   const absl::string_view value(it->second.data(), it->second.size());
   if (value.size() < 7 || !absl::EqualsIgnoreCase(value.substr(0, 7), "bearer ")) {
-    return fail("malformed",
-                absl::UnauthenticatedError("the authorization metadata must be `Bearer <API key>`"));
+    return fail("malformed", absl::UnauthenticatedError(
+                                 "the authorization metadata must be `Bearer <API key>`"));
   }
   const absl::string_view key = absl::StripAsciiWhitespace(value.substr(7));
   auto parts = ParseApiKey(std::string_view(key.data(), key.size()));
@@ -135,7 +134,7 @@ void Authenticator::ForgetPrincipal(const std::string& org_id, const std::string
   for (auto it = cache_.begin(); it != cache_.end();) {
     const auto& r = it->second.record;
     it = r && r->org_id == org_id && r->principal_user_id == user_id ? cache_.erase(it)
-                                                                      : std::next(it);
+                                                                     : std::next(it);
   }
 }
 

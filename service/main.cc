@@ -4,8 +4,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <thread>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"

@@ -14,59 +14,62 @@ namespace rolecall {
 grpc::Status PermissionServiceImpl::ListUserPermissions(
     grpc::ServerContext* ctx, const v1::ListUserPermissionsRequest* request,
     grpc::ServerWriter<v1::ListUserPermissionsPage>* writer) {
-  return Call(env_, "ListUserPermissions", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-    const Caller& caller = call.caller();
-    // Org-wide listings need admin; anyone may list their own permissions.
-    const bool own = !request->user_id().empty() && request->user_id() == caller.principal_user_id;
-    if (!own) RETURN_IF_ERROR(env_.auth.Authorize(caller, Scope::kAdmin));
-    ASSIGN_OR_RETURN(const int page_size, EffectivePageSize(request->page_size()));
-    RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
-    const std::string scope = PageScope(caller.org_id, "ListUserPermissions", {request->user_id()});
-    std::string after;
-    if (!request->page_token().empty()) {
-      ASSIGN_OR_RETURN(auto cursor, env_.tokens.Decode(scope, request->page_token()));
-      if (cursor.size() != 1) return absl::InvalidArgumentError("page_token is invalid");
-      after = cursor[0];
-    }
-    const int64_t max_items =
-        request->max_items() > 0 ? request->max_items() : std::numeric_limits<int64_t>::max();
+  return Call(env_, "ListUserPermissions", *ctx)
+      .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
+        const Caller& caller = call.caller();
+        // Org-wide listings need admin; anyone may list their own permissions.
+        const bool own =
+            !request->user_id().empty() && request->user_id() == caller.principal_user_id;
+        if (!own) RETURN_IF_ERROR(env_.auth.Authorize(caller, Scope::kAdmin));
+        ASSIGN_OR_RETURN(const int page_size, EffectivePageSize(request->page_size()));
+        RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
+        const std::string scope =
+            PageScope(caller.org_id, "ListUserPermissions", {request->user_id()});
+        std::string after;
+        if (!request->page_token().empty()) {
+          ASSIGN_OR_RETURN(auto cursor, env_.tokens.Decode(scope, request->page_token()));
+          if (cursor.size() != 1) return absl::InvalidArgumentError("page_token is invalid");
+          after = cursor[0];
+        }
+        const int64_t max_items =
+            request->max_items() > 0 ? request->max_items() : std::numeric_limits<int64_t>::max();
 
-    v1::ListUserPermissionsPage page;
-    page.set_organization_id(caller.org_id);
-    if (request->page_token().empty()) {
-      ASSIGN_OR_RETURN(auto owners, env_.store.OrgOwners(caller.org_id));
-      for (auto& o : owners) *page.add_org_owners() = std::move(o);
-    }
-    int64_t sent = 0;
-    std::string last_key;
-    absl::Status write_status;
-    const auto send = [&](const std::string& next_token) {
-      page.set_next_page_token(next_token);
-      if (!call.Write(writer, page, page.users_size())) {
-        write_status = absl::CancelledError("the client went away");
-        return false;
-      }
-      page.Clear();
-      page.set_organization_id(caller.org_id);
-      return true;
-    };
-    // A full page is sent only when the next user arrives, so its token is empty exactly when
-    // nothing follows. Users are filled in place: the page's cleared messages are reused.
-    RETURN_IF_ERROR(env_.store.StreamUserPermissions(
-        caller.org_id, request->user_id(), after,
-        [&](const std::string& key) -> v1::UserPermissions* {
-          if (sent == max_items || page.users_size() == page_size) {
-            if (!send(env_.tokens.Encode(scope, {last_key}))) return nullptr;
-            if (sent == max_items) return nullptr;
+        v1::ListUserPermissionsPage page;
+        page.set_organization_id(caller.org_id);
+        if (request->page_token().empty()) {
+          ASSIGN_OR_RETURN(auto owners, env_.store.OrgOwners(caller.org_id));
+          for (auto& o : owners) *page.add_org_owners() = std::move(o);
+        }
+        int64_t sent = 0;
+        std::string last_key;
+        absl::Status write_status;
+        const auto send = [&](const std::string& next_token) {
+          page.set_next_page_token(next_token);
+          if (!call.Write(writer, page, page.users_size())) {
+            write_status = absl::CancelledError("the client went away");
+            return false;
           }
-          last_key = key;
-          ++sent;
-          return page.add_users();
-        }));
-    RETURN_IF_ERROR(write_status);
-    if (page.users_size() > 0 || page.org_owners_size() > 0 || sent == 0) send("");
-    return write_status;
-  });
+          page.Clear();
+          page.set_organization_id(caller.org_id);
+          return true;
+        };
+        // A full page is sent only when the next user arrives, so its token is empty exactly when
+        // nothing follows. Users are filled in place: the page's cleared messages are reused.
+        RETURN_IF_ERROR(env_.store.StreamUserPermissions(
+            caller.org_id, request->user_id(), after,
+            [&](const std::string& key) -> v1::UserPermissions* {
+              if (sent == max_items || page.users_size() == page_size) {
+                if (!send(env_.tokens.Encode(scope, {last_key}))) return nullptr;
+                if (sent == max_items) return nullptr;
+              }
+              last_key = key;
+              ++sent;
+              return page.add_users();
+            }));
+        RETURN_IF_ERROR(write_status);
+        if (page.users_size() > 0 || page.org_owners_size() > 0 || sent == 0) send("");
+        return write_status;
+      });
 }
 
 namespace {
@@ -132,18 +135,20 @@ grpc::ServerUnaryReactor* PermissionServiceImpl::CheckPermission(
 grpc::Status PermissionServiceImpl::ExplainPermission(grpc::ServerContext* ctx,
                                                       const v1::ExplainPermissionRequest* request,
                                                       v1::ExplainPermissionResponse* response) {
-  return Call(env_, "ExplainPermission", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-    RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
-    const std::string& org = call.caller().org_id;
-    ASSIGN_OR_RETURN(const ResourceKey resource,
-                     ResourceFrom(request->resource(), org, "resource"));
-    ASSIGN_OR_RETURN(const Role role, env_.store.EffectiveRole(org, request->user_id(), resource));
-    ASSIGN_OR_RETURN(auto contributions,
-                     env_.store.Contributions(org, request->user_id(), resource));
-    response->set_effective_role(std::string(RoleName(role)));
-    for (auto& c : contributions) *response->add_contributions() = std::move(c);
-    return absl::OkStatus();
-  });
+  return Call(env_, "ExplainPermission", *ctx)
+      .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
+        RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
+        const std::string& org = call.caller().org_id;
+        ASSIGN_OR_RETURN(const ResourceKey resource,
+                         ResourceFrom(request->resource(), org, "resource"));
+        ASSIGN_OR_RETURN(const Role role,
+                         env_.store.EffectiveRole(org, request->user_id(), resource));
+        ASSIGN_OR_RETURN(auto contributions,
+                         env_.store.Contributions(org, request->user_id(), resource));
+        response->set_effective_role(std::string(RoleName(role)));
+        for (auto& c : contributions) *response->add_contributions() = std::move(c);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace rolecall

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -410,6 +411,14 @@ class Server:
 
     def log(self):
         return self.log_path.read_text(errors="replace")
+
+    def metric(self, name_and_labels):
+        """The value of one Prometheus sample (`name{label="v"}` as exposed), 0 when absent."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line.startswith(name_and_labels + " "):
+                    return float(line.split()[-1])
+        return 0.0
 
     def log_size(self):
         return self.log_path.stat().st_size

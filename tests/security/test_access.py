@@ -6,6 +6,7 @@ import string
 import subprocess
 import threading
 import time
+import types
 
 import grpc
 import pytest
@@ -224,6 +225,10 @@ def test_a_flood_of_one_unknown_key_costs_the_database_almost_nothing(make_datab
     assert set(codes[100:]) == {grpc.StatusCode.RESOURCE_EXHAUSTED}, \
         f"no limit on failed authentications from one peer: {counts}"
     assert spent < 50, f"2,000 calls with an unknown key cost {spent} database transactions ({counts})"
+    # Failed authentications are counted by reason.
+    assert server.metric('rolecall_auth_failures_total{reason="unknown"}') == counts["UNAUTHENTICATED"]
+    assert server.metric('rolecall_auth_failures_total{reason="rate_limited"}') == \
+        counts["RESOURCE_EXHAUSTED"]
 
 
 def test_failed_authentications_are_limited_per_peer_but_known_keys_keep_working(org, make_server):
@@ -416,6 +421,14 @@ def test_the_server_serves_as_a_least_privilege_role(org):
                                           "WHERE datname = :'d' AND backend_type = 'client backend';",
                             {"d": db.name})
     assert sessions == harness.APP_ROLE, f"the server's sessions use {sessions!r}"
+    assert org["server"].metric("rolecall_database_superuser") == 0
+    # A server connected as the owner says that the policies do not bind it.
+    owner = harness.Server(types.SimpleNamespace(serve_url=db.owner_url))
+    try:
+        assert owner.metric("rolecall_database_superuser") == 1
+        assert "bypasses row-level security" in owner.log()
+    finally:
+        owner.close()
 
 
 def test_sigterm_ends_the_server_within_its_grace_period_whatever_a_statement_does(org, make_server):
