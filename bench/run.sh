@@ -79,13 +79,14 @@ for scale in "${scales[@]}"; do
     copy_times+=("$(python3 -c "print($(now) - $t0)")")
   done
   copy_s=$(median "${copy_times[@]}")
-  check_sql() {  # pgbench script for one resource kind: the service's one-check statement, prepared
+  check_sql() {  # pgbench script for one resource kind: the service's check statement, prepared
     echo "\\set u random(1, $users)"
     echo "\\set r random(1, $2)"
-    inline_sql effective_role.sql ""
-    # The FROM clause PgStore appends for one check (kOneCheck in storage/pg_permissions.cc).
-    echo " FROM (VALUES (0, :org::text, 'usr_' || lpad(:u::text, 8, '0'), $1, '$3' || lpad(:r::text, $4, '0')))"
-    echo " AS q(i, org_id, user_id, kind, resource_id);"
+    # One check, as the JSON array PgStore binds to $1; $2..$5 the kinds and roles it binds
+    # (organization 0, cloud 1, owner 3, collaborator 2).
+    local check="json_build_array(json_build_object('i', 0, 'org_id', :org::text, 'user_id', 'usr_' || lpad(:u::text, 8, '0'), 'kind', $1, 'resource_id', '$3' || lpad(:r::text, $4, '0')))"
+    inline_sql effective_roles.sql "s/\$1::json/($check)::json/; s/\$2/0/g; s/\$3/1/g; s/\$4/3/g; s/\$5/2/g"
+    echo ";"
   }
   check_sql 1 "$clouds" cld_ 5 >"$pgdir/cloud.pgb"
   check_sql 2 "$projects" prj_ 6 >"$pgdir/project.pgb"

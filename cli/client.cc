@@ -1,3 +1,4 @@
+// The connection to rolecall-server: channel, credentials, deadline and error lines.
 #include "cli/client.h"
 
 #include <grpcpp/create_channel.h>

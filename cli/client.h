@@ -1,3 +1,4 @@
+// The connection to rolecall-server: channel, credentials, deadline and error lines.
 #pragma once
 
 #include <grpcpp/channel.h>

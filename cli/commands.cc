@@ -1,3 +1,4 @@
+// CommandEnv: how a command reports a failure.
 #include "cli/commands.h"
 
 namespace rolecall::cli {

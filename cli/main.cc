@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   using namespace rolecall::cli;
   std::signal(SIGPIPE, SIG_IGN);
   CommandEnv env;
+  Registry registry(env);  // the commands' options, alive while the app parses and runs
   auto& c = env.connection;
   CLI::App app{"rolecall: users, groups, clouds, projects and who can do what"};
   app.set_version_flag("--version", "rolecall 0.1.0");
@@ -29,9 +30,9 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.require_subcommand(1);
 
-  AddUserCommands(app, env);
-  AddDirectoryCommands(app, env);
-  AddPermissionCommands(app, env);
+  AddUserCommands(app, registry);
+  AddDirectoryCommands(app, registry);
+  AddPermissionCommands(app, registry);
 
   try {
     app.parse(argc, argv);

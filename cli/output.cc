@@ -1,3 +1,4 @@
+// How the CLI prints: status lines, table and JSON formats, the reference's user documents.
 #include "cli/output.h"
 
 #include <google/protobuf/util/json_util.h>

@@ -1,3 +1,4 @@
+// The CLI's output formats.
 #pragma once
 
 #include <chrono>

@@ -3,6 +3,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cli/calls.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
@@ -14,6 +15,8 @@ namespace {
 constexpr int kAllowed = 0;
 constexpr int kDenied = 1;
 constexpr int kCheckError = 2;
+
+using PermissionStub = v1::PermissionService::Stub;
 
 // --org | --cloud ID | --project ID
 struct ResourceFlags {
@@ -51,119 +54,133 @@ std::string_view SourceText(v1::Contribution::Source source) {
   }
 }
 
-void AddCheck(CLI::App* permission, CommandEnv& env) {
-  auto* cmd = permission->add_subcommand(
-      "check", "Whether a user holds at least a role (exit 0 allowed, 1 denied, 2 error)");
-  static std::string user, role;
-  static ResourceFlags resource;
-  cmd->add_option("--user", user, "User id (usr_…)")->required();
-  resource.Add(cmd);
-  cmd->add_option("--role", role, "Least role needed: readonly, collaborator (write), owner")
+// `permission check --user U (--org | --cloud C | --project P) --role R`.
+struct CheckOptions {
+  std::string user, role;
+  ResourceFlags resource;
+};
+
+void CheckFlags(CLI::App& cmd, CheckOptions& o) {
+  cmd.add_option("--user", o.user, "User id (usr_…)")->required();
+  o.resource.Add(&cmd);
+  cmd.add_option("--role", o.role, "Least role needed: readonly, collaborator (write), owner")
       ->required();
-  cmd->callback([&env] {
-    v1::CheckPermissionRequest request;
-    request.set_user_id(user);
-    request.set_min_role(role);
-    if (!resource.Fill(env, request.mutable_resource(), kCheckError)) return;
-    auto stub = v1::PermissionService::NewStub(Connect(env.connection));
-    v1::CheckPermissionResponse out;
-    const grpc::Status s = stub->CheckPermission(NewContext(env.connection).get(), request, &out);
-    if (!s.ok()) {
-      env.Fail(s);
-      env.exit_code = kCheckError;
-      return;
-    }
-    const std::string effective = out.effective_role().empty() ? "none" : out.effective_role();
-    std::cout << (out.allowed() ? "allowed" : "denied") << " (effective role: " << effective
-              << ")\n";
-    env.exit_code = out.allowed() ? kAllowed : kDenied;
-  });
 }
 
-void AddExplain(CLI::App* permission, CommandEnv& env) {
-  auto* cmd =
-      permission->add_subcommand("explain", "A user's effective role and where it comes from");
-  static std::string user;
-  static ResourceFlags resource;
-  static bool json = false;
-  cmd->add_option("--user", user, "User id (usr_…)")->required();
-  resource.Add(cmd);
-  cmd->add_flag("--json,!--no-json", json, "JSON output");
-  cmd->callback([&env] {
-    v1::ExplainPermissionRequest request;
-    request.set_user_id(user);
-    if (!resource.Fill(env, request.mutable_resource(), 2)) return;
-    auto stub = v1::PermissionService::NewStub(Connect(env.connection));
-    v1::ExplainPermissionResponse out;
-    const grpc::Status s = stub->ExplainPermission(NewContext(env.connection).get(), request, &out);
-    if (!s.ok()) return env.Fail(s);
-    if (json) {
-      std::cout << Pretty(ProtoJson(out));
-      return;
-    }
-    std::cout << "effective role: "
-              << (out.effective_role().empty() ? "none" : out.effective_role()) << "\n";
-    for (const auto& c : out.contributions()) {
-      std::cout << "  " << c.role() << " " << SourceText(c.source());
-      if (!c.group_id().empty()) std::cout << " " << c.group_name() << " (" << c.group_id() << ")";
-      std::cout << "\n";
-    }
-  });
+void Check(CommandEnv& env, const CheckOptions& o) {
+  v1::CheckPermissionRequest request;
+  request.set_user_id(o.user);
+  request.set_min_role(o.role);
+  if (!o.resource.Fill(env, request.mutable_resource(), kCheckError)) return;
+  v1::CheckPermissionResponse out;
+  const grpc::Status s = Call(env, &PermissionStub::CheckPermission, request, &out);
+  if (!s.ok()) {
+    env.Fail(s);
+    env.exit_code = kCheckError;
+    return;
+  }
+  const std::string effective = out.effective_role().empty() ? "none" : out.effective_role();
+  std::cout << (out.allowed() ? "allowed" : "denied") << " (effective role: " << effective << ")\n";
+  env.exit_code = out.allowed() ? kAllowed : kDenied;
+}
+
+// `permission explain --user U (--org | --cloud C | --project P) [--json]`.
+struct ExplainOptions {
+  std::string user;
+  ResourceFlags resource;
+  bool json = false;
+};
+
+void ExplainFlags(CLI::App& cmd, ExplainOptions& o) {
+  cmd.add_option("--user", o.user, "User id (usr_…)")->required();
+  o.resource.Add(&cmd);
+  cmd.add_flag("--json,!--no-json", o.json, "JSON output");
+}
+
+void Explain(CommandEnv& env, const ExplainOptions& o) {
+  v1::ExplainPermissionRequest request;
+  request.set_user_id(o.user);
+  if (!o.resource.Fill(env, request.mutable_resource(), 2)) return;
+  auto out = CallOrFail(env, &PermissionStub::ExplainPermission, request);
+  if (!out) return;
+  if (o.json) {
+    std::cout << Pretty(ProtoJson(*out));
+    return;
+  }
+  std::cout << "effective role: "
+            << (out->effective_role().empty() ? "none" : out->effective_role()) << "\n";
+  for (const auto& c : out->contributions()) {
+    std::cout << "  " << c.role() << " " << SourceText(c.source());
+    if (!c.group_id().empty()) std::cout << " " << c.group_name() << " (" << c.group_id() << ")";
+    std::cout << "\n";
+  }
+}
+
+// `user list-permissions [--user-id ID] [--output/-o FILE]`.
+struct ListPermissionsOptions {
+  std::string user_id, output;
+};
+
+void ListPermissionsFlags(CLI::App& cmd, ListPermissionsOptions& o) {
+  cmd.add_option("--user-id", o.user_id,
+                 "Filter to a specific user ID. If not provided, lists permissions for all users.");
+  cmd.add_option("--output,-o", o.output, "Write JSON output to a file instead of stdout.");
+}
+
+void ListPermissions(CommandEnv& env, const ListPermissionsOptions& o) {
+  env.status.Print("Listing users and their effective permissions...");
+  v1::ListUserPermissionsRequest request;
+  request.set_user_id(o.user_id);
+  std::vector<v1::ListUserPermissionsPage> pages;
+  // On a terminal: users received so far and the rate, then the writing of the document.
+  Progress progress(env.status, std::cerr);
+  int64_t users = 0;
+  const grpc::Status s =
+      ReadPages<PermissionStub, v1::ListUserPermissionsRequest, v1::ListUserPermissionsPage>(
+          env, &PermissionStub::ListUserPermissions, request, Paging{}, [&](const auto& page) {
+            users += page.users_size();
+            pages.push_back(page);
+            progress.Count("Listing permissions", users, "users");
+            return true;
+          });
+  if (!s.ok()) {
+    progress.Done();
+    return env.Fail(s);
+  }
+  if (!o.output.empty()) {
+    progress.Update(absl::StrCat("Writing ", users, " users to ", o.output, "..."), true);
+  }
+  const std::string text = Pretty(PermissionsJson(pages));
+  progress.Done();
+  if (o.output.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream file(o.output, std::ios::binary);
+  file << text;
+  if (!file.flush()) return env.Fail("cannot write '" + o.output + "'");
 }
 
 }  // namespace
 
-void AddPermissionCommands(CLI::App& app, CommandEnv& env) {
-  auto* permission = app.add_subcommand("permission", "Check and explain permissions.");
-  permission->require_subcommand(1);
-  AddCheck(permission, env);
-  AddExplain(permission, env);
+void AddPermissionCommands(CLI::App& app, Registry& registry) {
+  CLI::App& permission = *Registry::Group(app, "permission", "Check and explain permissions.");
+  registry.Add(
+      permission,
+      Command<CheckOptions>{
+          "check", "Whether a user holds at least a role (exit 0 allowed, 1 denied, 2 error)",
+          CheckFlags, Check});
+  registry.Add(permission,
+               Command<ExplainOptions>{"explain", "A user's effective role and where it comes from",
+                                       ExplainFlags, Explain});
 }
 
-void AddListPermissions(CLI::App& user, CommandEnv& env) {
-  auto* cmd = user.add_subcommand(
-      "list-permissions",
-      "List users and their effective cloud/project permissions across the organization.");
-  static std::string user_id, output;
-  cmd->add_option(
-      "--user-id", user_id,
-      "Filter to a specific user ID. If not provided, lists permissions for all users.");
-  cmd->add_option("--output,-o", output, "Write JSON output to a file instead of stdout.");
-  cmd->callback([&env] {
-    env.status.Print("Listing users and their effective permissions...");
-    v1::ListUserPermissionsRequest request;
-    request.set_user_id(user_id);
-    auto stub = v1::PermissionService::NewStub(Connect(env.connection));
-    auto ctx = NewContext(env.connection, /*with_deadline=*/false);
-    auto reader = stub->ListUserPermissions(ctx.get(), request);
-    std::vector<v1::ListUserPermissionsPage> pages;
-    v1::ListUserPermissionsPage page;
-    // On a terminal: users received so far and the rate, then the writing of the document.
-    Progress progress(env.status, std::cerr);
-    int64_t users = 0;
-    while (reader->Read(&page)) {
-      users += page.users_size();
-      pages.push_back(page);
-      progress.Count("Listing permissions", users, "users");
-    }
-    const grpc::Status s = reader->Finish();
-    if (!s.ok()) {
-      progress.Done();
-      return env.Fail(s);
-    }
-    if (!output.empty()) {
-      progress.Update(absl::StrCat("Writing ", users, " users to ", output, "..."), true);
-    }
-    const std::string text = Pretty(PermissionsJson(pages));
-    progress.Done();
-    if (output.empty()) {
-      std::cout << text;
-      return;
-    }
-    std::ofstream file(output, std::ios::binary);
-    file << text;
-    if (!file.flush()) return env.Fail("cannot write '" + output + "'");
-  });
+void AddListPermissions(CLI::App& user, Registry& registry) {
+  registry.Add(user, Command<ListPermissionsOptions>{
+                         "list-permissions",
+                         "List users and their effective cloud/project permissions across the "
+                         "organization.",
+                         ListPermissionsFlags, ListPermissions});
 }
 
 }  // namespace rolecall::cli

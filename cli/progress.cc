@@ -1,3 +1,4 @@
+// Progress lines on a terminal, rewritten in place.
 #include "cli/progress.h"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// Progress of long operations on a terminal.
 #pragma once
 
 #include <unistd.h>

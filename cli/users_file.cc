@@ -1,3 +1,4 @@
+// The batch-create users YAML file.
 #include "cli/users_file.h"
 
 #include <yaml-cpp/yaml.h>
@@ -44,6 +45,41 @@ absl::StatusOr<std::string> KeyString(const std::string& file, const YAML::Node&
                                             key.IsSequence() ? "list" : "mapping"));
 }
 
+// One `create_users` entry (already known to be a mapping) into `user`.
+absl::Status ParseUser(const std::string& file, const std::string& entry, const YAML::Node& item,
+                       v1::AdminCreateUser* user) {
+  for (const auto& kv : item) {
+    auto key_or = KeyString(file, kv.first, absl::StrCat(" in ", entry));
+    if (!key_or.ok()) return key_or.status();
+    const std::string& key = *key_or;
+    const YAML::Node& value = kv.second;
+    const bool is_null = value.IsNull();
+    if (key == "is_sso_user") {
+      bool flag = false;
+      if (!is_null && !YAML::convert<bool>::decode(value, flag)) {
+        return Bad(Where(file, value), absl::StrCat(entry, ".is_sso_user must be true or false"));
+      }
+      user->set_is_sso_user(flag);
+      continue;
+    }
+    if (key != "name" && key != "email" && key != "password" && key != "lastname" &&
+        key != "title") {
+      return Bad(Where(file, kv.first),
+                 absl::StrCat("unknown key '", key, "' in ", entry,
+                              " (allowed: name, email, password, is_sso_user, lastname, title)"));
+    }
+    if (is_null) continue;  // absent and null mean the same
+    auto text_value = ScalarString(file, entry, key, value);
+    if (!text_value.ok()) return text_value.status();
+    if (key == "name") user->set_name(*text_value);
+    if (key == "email") user->set_email(*text_value);
+    if (key == "password") user->set_password(*text_value);
+    if (key == "lastname") user->set_lastname(*text_value);
+    if (key == "title") user->set_title(*text_value);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::AdminCreateUsers> ParseUsersYaml(const std::string& text,
@@ -76,36 +112,8 @@ absl::StatusOr<v1::AdminCreateUsers> ParseUsersYaml(const std::string& text,
     if (!item.IsMap()) {
       return Bad(Where(file, item), absl::StrCat(entry, " must be a mapping of user fields"));
     }
-    auto* user = out.add_create_users();
-    for (const auto& kv : item) {
-      auto key_or = KeyString(file, kv.first, absl::StrCat(" in ", entry));
-      if (!key_or.ok()) return key_or.status();
-      const std::string& key = *key_or;
-      const YAML::Node& value = kv.second;
-      const bool is_null = value.IsNull();
-      if (key == "is_sso_user") {
-        bool flag = false;
-        if (!is_null && !YAML::convert<bool>::decode(value, flag)) {
-          return Bad(Where(file, value), absl::StrCat(entry, ".is_sso_user must be true or false"));
-        }
-        user->set_is_sso_user(flag);
-        continue;
-      }
-      if (key != "name" && key != "email" && key != "password" && key != "lastname" &&
-          key != "title") {
-        return Bad(Where(file, kv.first),
-                   absl::StrCat("unknown key '", key, "' in ", entry,
-                                " (allowed: name, email, password, is_sso_user, lastname, title)"));
-      }
-      if (is_null) continue;  // absent and null mean the same
-      auto text_value = ScalarString(file, entry, key, value);
-      if (!text_value.ok()) return text_value.status();
-      if (key == "name") user->set_name(*text_value);
-      if (key == "email") user->set_email(*text_value);
-      if (key == "password") user->set_password(*text_value);
-      if (key == "lastname") user->set_lastname(*text_value);
-      if (key == "title") user->set_title(*text_value);
-    }
+    const absl::Status parsed = ParseUser(file, entry, item, out.add_create_users());
+    if (!parsed.ok()) return parsed;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+// The batch-create users YAML file.
 #pragma once
 
 #include <string>

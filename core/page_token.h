@@ -1,10 +1,12 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/status.h"
 
 namespace rolecall {
 
@@ -22,6 +24,21 @@ class PageTokenCodec final {
   // The cursor of a token made by Encode with the same scope; INVALID_ARGUMENT otherwise.
   absl::StatusOr<std::vector<std::string>> Decode(std::string_view scope,
                                                   std::string_view token) const;
+
+  // The same for a typed cursor (core/cursors.h): none for an empty token, INVALID_ARGUMENT for
+  // a token that is not this scope's or carries another kind of cursor.
+  template <typename Cursor>
+  std::string EncodeCursor(std::string_view scope, const Cursor& cursor) const {
+    return Encode(scope, cursor.Fields());
+  }
+  template <typename Cursor>
+  absl::StatusOr<std::optional<Cursor>> DecodeCursor(std::string_view scope,
+                                                     std::string_view token) const {
+    if (token.empty()) return std::optional<Cursor>();
+    ASSIGN_OR_RETURN(const std::vector<std::string> fields, Decode(scope, token));
+    ASSIGN_OR_RETURN(Cursor cursor, Cursor::Decode(fields));
+    return std::optional<Cursor>(std::move(cursor));
+  }
 
  private:
   std::string Mac(std::string_view scope, std::string_view payload) const;

@@ -5,6 +5,20 @@
 #include "google/rpc/error_details.pb.h"
 
 namespace rolecall {
+namespace {
+constexpr char kDetail[] = "rolecall/error-detail";
+constexpr size_t kMaxDetail = 300;
+}  // namespace
+
+absl::Status WithDetail(absl::Status status, const std::string& detail) {
+  status.SetPayload(kDetail, absl::Cord(detail.substr(0, kMaxDetail)));
+  return status;
+}
+
+std::string ErrorDetail(const absl::Status& status) {
+  const auto detail = status.GetPayload(kDetail);
+  return detail ? std::string(*detail) : std::string();
+}
 
 absl::Status InvalidFields(const std::vector<FieldViolation>& violations) {
   if (violations.empty()) return absl::OkStatus();

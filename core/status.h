@@ -47,4 +47,10 @@ absl::Status InvalidFields(const std::vector<FieldViolation>& violations);
 // The violations carried by a status made by InvalidFields; empty for any other status.
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
+// `status` carrying what a dependency (the database) said about the failure, cut to a few hundred
+// characters, for the server's log only.
+absl::Status WithDetail(absl::Status status, const std::string& detail);
+// That detail; empty when the status carries none. Never sent to clients.
+std::string ErrorDetail(const absl::Status& status);
+
 }  // namespace rolecall

@@ -22,10 +22,17 @@ std::string PeerAddress(const std::string& peer) {
   return peer.substr(0, colon);
 }
 
-Authenticator::Authenticator(Store& store, Metrics& metrics, int failures_per_minute)
-    : store_(store), metrics_(metrics), failures_per_minute_(failures_per_minute) {}
+Authenticator::Authenticator(KeyStore& keys, Metrics& metrics, int failures_per_minute)
+    : keys_(keys), metrics_(metrics), failures_per_minute_(failures_per_minute) {}
 
-absl::StatusOr<std::optional<ApiKeyRecord>> Authenticator::Lookup(const std::string& key_id,
+RequestContext::Deadline DeadlineOf(const grpc::ServerContextBase& ctx) {
+  const auto deadline = ctx.deadline();
+  if (deadline > std::chrono::system_clock::now() + std::chrono::hours(24 * 365)) return {};
+  return deadline;
+}
+
+absl::StatusOr<std::optional<ApiKeyRecord>> Authenticator::Lookup(const RequestContext& ctx,
+                                                                  const std::string& key_id,
                                                                   bool may_query) {
   const auto now = std::chrono::steady_clock::now();
   {
@@ -38,7 +45,7 @@ absl::StatusOr<std::optional<ApiKeyRecord>> Authenticator::Lookup(const std::str
         "too many failed authentications from this address; retry in a minute");
   }
   std::optional<ApiKeyRecord> found;
-  auto record = store_.FindApiKey(key_id);
+  auto record = keys_.FindApiKey(ctx, key_id);
   if (record.ok()) {
     found = *std::move(record);
   } else if (record.status().code() != absl::StatusCode::kNotFound) {
@@ -106,7 +113,9 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContextBase
   const absl::string_view key = absl::StripAsciiWhitespace(value.substr(7));
   auto parts = ParseApiKey(std::string_view(key.data(), key.size()));
   if (!parts.ok()) return fail("malformed", absl::UnauthenticatedError("invalid API key"));
-  auto record = Lookup(parts->key_id, /*may_query=*/!over_limit);
+  // Before the caller is known: no organization's rows, under the call's deadline.
+  auto record = Lookup(RequestContext{"", DeadlineOf(ctx)}, parts->key_id,
+                       /*may_query=*/!over_limit);
   if (!record.ok()) {
     if (record.status().code() == absl::StatusCode::kResourceExhausted) {
       return fail("rate_limited", record.status());
@@ -138,13 +147,13 @@ void Authenticator::ForgetPrincipal(const std::string& org_id, const std::string
   }
 }
 
-absl::StatusOr<ApiKeyParts> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+absl::StatusOr<ApiKeyParts> IssueApiKey(KeyStore& keys, const RequestContext& ctx, Scope scope,
                                         const std::string& principal_user_id,
                                         const std::string& name) {
   const ApiKeyParts key = NewApiKey();
-  const ApiKeyRecord record{org_id, key.key_id,        HashSecret(key.secret),
-                            scope,  principal_user_id, false};
-  const absl::Status stored = store.InsertApiKey(record, name);
+  const ApiKeyRecord record{ctx.org_id, key.key_id,        HashSecret(key.secret),
+                            scope,      principal_user_id, false};
+  const absl::Status stored = keys.InsertApiKey(ctx, record, name);
   if (!stored.ok()) return stored;
   return key;
 }

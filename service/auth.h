@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/api_key.h"
-#include "storage/store.h"
+#include "storage/key_store.h"
 
 namespace rolecall {
 
@@ -36,9 +36,9 @@ class Authenticator final {
   static constexpr std::chrono::seconds kCacheTtl{5};
 
   // `failures_per_minute` 0: no limit.
-  Authenticator(Store& store, Metrics& metrics, int failures_per_minute);
+  Authenticator(KeyStore& keys, Metrics& metrics, int failures_per_minute);
 
-  // The caller of the key in the metadata. UNAUTHENTICATED for a missing, malformed, unknown or
+  // The caller of the key in the metadata; the call's deadline bounds the key's lookup. UNAUTHENTICATED for a missing, malformed, unknown or
   // revoked key; RESOURCE_EXHAUSTED for a peer over its failure limit; UNAVAILABLE when keys
   // cannot be read.
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx);
@@ -56,12 +56,13 @@ class Authenticator final {
  private:
   // The key's record, nullopt when no key has this id; from the cache, or (`may_query`) the
   // database.
-  absl::StatusOr<std::optional<ApiKeyRecord>> Lookup(const std::string& key_id, bool may_query);
+  absl::StatusOr<std::optional<ApiKeyRecord>> Lookup(const RequestContext& ctx,
+                                                     const std::string& key_id, bool may_query);
   absl::Status Fail(const std::string& peer, const char* reason, absl::Status status);
   // Whether `peer` has failed too often this minute.
   bool OverLimit(const std::string& peer);
 
-  Store& store_;
+  KeyStore& keys_;
   Metrics& metrics_;
   const int failures_per_minute_;
   std::mutex mu_;
@@ -77,12 +78,15 @@ class Authenticator final {
   std::unordered_map<std::string, Failures> failures_;  // guarded by mu_; by peer address
 };
 
-// Creates a key for an existing organization (and principal, when given) and returns it, to be
+// Creates a key for the existing organization `ctx.org_id` (and principal, when given) and returns it, to be
 // shown to its owner once (FormatApiKey); only its secret's hash is stored. Used by the API and by
 // `rolecall-server create-api-key`.
-absl::StatusOr<ApiKeyParts> IssueApiKey(Store& store, const std::string& org_id, Scope scope,
+absl::StatusOr<ApiKeyParts> IssueApiKey(KeyStore& keys, const RequestContext& ctx, Scope scope,
                                         const std::string& principal_user_id,
                                         const std::string& name);
+
+// The deadline a call's client set; none when it is infinite.
+RequestContext::Deadline DeadlineOf(const grpc::ServerContextBase& ctx);
 
 // The address part of a gRPC peer ("ipv4:10.0.0.1:5000" → "ipv4:10.0.0.1").
 std::string PeerAddress(const std::string& peer);

@@ -11,15 +11,11 @@ namespace {
 
 constexpr int kMaxMembersPerCall = 1000;
 
-absl::Status CheckName(const std::string& name, const std::string& field = "name") {
+absl::Status CheckName(const std::string& name) {
   if (std::string problem = NameProblem(name, /*required=*/true); !problem.empty()) {
-    return InvalidFields({{field, field + " " + problem}});
+    return InvalidFields({{"name", "name " + problem}});
   }
   return absl::OkStatus();
-}
-
-PagingRequest PagingOf(const v1::ListRequest& r) {
-  return {r.page_size(), r.max_items(), r.page_token()};
 }
 
 absl::Status CheckMembers(const v1::GroupMembersRequest& r) {
@@ -35,230 +31,72 @@ absl::Status CheckMembers(const v1::GroupMembersRequest& r) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
-grpc::Status DirectoryServiceImpl::CreateCloud(grpc::ServerContext* ctx,
-                                               const v1::CreateCloudRequest* request,
-                                               v1::Cloud* response) {
-  return Call(env_, "CreateCloud", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(CheckName(request->name()));
-        ASSIGN_OR_RETURN(*response, env_.store.CreateCloud(call.caller().org_id, request->name()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
-                                            const v1::GetCloudRequest* request,
-                                            v1::Cloud* response) {
-  return Call(env_, "GetCloud", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-    const bool by_name = request->key_case() == v1::GetCloudRequest::kName;
-    const std::string& key = by_name ? request->name() : request->cloud_id();
-    RETURN_IF_ERROR(RequireId(key, "cloud_id"));
-    ASSIGN_OR_RETURN(*response, env_.store.GetCloud(call.caller().org_id, key, by_name));
+// A unary call needing `scope` whose response is what `make(call)` returns.
+template <typename Response, typename Request, typename Make>
+grpc::Status Answer(ServiceEnv& env, const char* method, grpc::ServerContext* ctx, Scope scope,
+                    const Request& request, Response* response, const Make& make) {
+  return Call(env, method, *ctx).Run(scope, request, [&](Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(*response, make(call));
     return absl::OkStatus();
   });
 }
 
-grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
-                                              const v1::ListRequest* request,
-                                              grpc::ServerWriter<v1::ListCloudsPage>* writer) {
-  return Call(env_, "ListClouds", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const std::string& org = call.caller().org_id;
-    const ListQuery query{"", request->name()};
-    return StreamPages<v1::ListCloudsPage, v1::Cloud>(
-        call, writer, PageScope(org, "ListClouds", {query.name_contains}), PagingOf(*request),
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListClouds(org, query, after, limit);
-        },
-        [](v1::ListCloudsPage& page, v1::Cloud&& c) { *page.add_clouds() = std::move(c); });
+// Creates what `request.name()` names with `create` of `store` (an admin call).
+template <typename Store, typename Item, typename Request>
+grpc::Status CreateNamed(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+                         const Request& request, Item* response, Store& store,
+                         absl::StatusOr<Item> (Store::*create)(const RequestContext&,
+                                                               const std::string&)) {
+  return Answer(env, method, ctx, Scope::kAdmin, request, response,
+                [&](Call& call) -> absl::StatusOr<Item> {
+                  RETURN_IF_ERROR(CheckName(request.name()));
+                  return (store.*create)(call.context(), request.name());
+                });
+}
+
+// Reads the item a request names by id, or by name when it sets `name` (a read call).
+template <typename Item, typename Request>
+grpc::Status GetByKey(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+                      const Request& request, bool by_name, const std::string& id,
+                      const char* id_field, Item* response,
+                      absl::StatusOr<Item> (DirectoryStore::*get)(const RequestContext&,
+                                                                  const std::string&, bool)) {
+  return Answer(env, method, ctx, Scope::kRead, request, response,
+                [&](Call& call) -> absl::StatusOr<Item> {
+                  const std::string& key = by_name ? request.name() : id;
+                  RETURN_IF_ERROR(RequireId(key, id_field));
+                  return (env.directory.*get)(call.context(), key, by_name);
+                });
+}
+
+// Deletes what `id` (the request's field `id_field`) names with `remove` (an admin call).
+template <typename Request>
+grpc::Status DeleteById(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+                        const Request& request, const std::string& id, const char* id_field,
+                        absl::Status (DirectoryStore::*remove)(const RequestContext&,
+                                                               const std::string&)) {
+  return Call(env, method, *ctx).Run(Scope::kAdmin, request, [&](Call& call) -> absl::Status {
+    RETURN_IF_ERROR(RequireId(id, id_field));
+    return (env.directory.*remove)(call.context(), id);
   });
 }
 
-grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
-                                               const v1::DeleteCloudRequest* request,
-                                               v1::DeleteResponse*) {
-  return Call(env_, "DeleteCloud", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
-        return env_.store.DeleteCloud(call.caller().org_id, request->cloud_id());
-      });
-}
-
-grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
-                                                 const v1::CreateProjectRequest* request,
-                                                 v1::Project* response) {
-  return Call(env_, "CreateProject", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
-        RETURN_IF_ERROR(CheckName(request->name()));
-        ASSIGN_OR_RETURN(*response, env_.store.CreateProject(call.caller().org_id,
-                                                             request->cloud_id(), request->name()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::GetProject(grpc::ServerContext* ctx,
-                                              const v1::GetProjectRequest* request,
-                                              v1::Project* response) {
-  return Call(env_, "GetProject", *ctx)
-      .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
-        ASSIGN_OR_RETURN(*response,
-                         env_.store.GetProject(call.caller().org_id, request->project_id()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::ListProjects(grpc::ServerContext* ctx,
-                                                const v1::ListRequest* request,
-                                                grpc::ServerWriter<v1::ListProjectsPage>* writer) {
-  return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const std::string& org = call.caller().org_id;
-    const ListQuery query{request->parent_id(), request->name()};
-    return StreamPages<v1::ListProjectsPage, v1::Project>(
-        call, writer, PageScope(org, "ListProjects", {query.parent_id, query.name_contains}),
-        PagingOf(*request),
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListProjects(org, query, after, limit);
-        },
-        [](v1::ListProjectsPage& page, v1::Project&& p) { *page.add_projects() = std::move(p); });
+// Adds or removes members with `change`, answering how many memberships changed.
+grpc::Status ChangeMembers(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+                           const v1::GroupMembersRequest& request,
+                           v1::GroupMembersResponse* response,
+                           absl::StatusOr<int> (DirectoryStore::*change)(
+                               const RequestContext&, const std::string&,
+                               const std::vector<std::string>&)) {
+  return Call(env, method, *ctx).Run(Scope::kAdmin, request, [&](Call& call) -> absl::Status {
+    RETURN_IF_ERROR(CheckMembers(request));
+    ASSIGN_OR_RETURN(const int changed,
+                     (env.directory.*change)(call.context(), request.group_id(),
+                                             {request.users().begin(), request.users().end()}));
+    response->set_changed(changed);
+    return absl::OkStatus();
   });
 }
-
-grpc::Status DirectoryServiceImpl::DeleteProject(grpc::ServerContext* ctx,
-                                                 const v1::DeleteProjectRequest* request,
-                                                 v1::DeleteResponse*) {
-  return Call(env_, "DeleteProject", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
-        return env_.store.DeleteProject(call.caller().org_id, request->project_id());
-      });
-}
-
-grpc::Status DirectoryServiceImpl::CreateUserGroup(grpc::ServerContext* ctx,
-                                                   const v1::CreateUserGroupRequest* request,
-                                                   v1::UserGroup* response) {
-  return Call(env_, "CreateUserGroup", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(CheckName(request->name()));
-        ASSIGN_OR_RETURN(*response, env_.store.CreateGroup(call.caller().org_id, request->name()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
-                                                const v1::GetUserGroupRequest* request,
-                                                v1::UserGroup* response) {
-  return Call(env_, "GetUserGroup", *ctx)
-      .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-        const bool by_name = request->key_case() == v1::GetUserGroupRequest::kName;
-        const std::string& key = by_name ? request->name() : request->id();
-        RETURN_IF_ERROR(RequireId(key, "id"));
-        ASSIGN_OR_RETURN(*response, env_.store.GetGroup(call.caller().org_id, key, by_name));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::ListUserGroups(
-    grpc::ServerContext* ctx, const v1::ListRequest* request,
-    grpc::ServerWriter<v1::ListUserGroupsPage>* writer) {
-  return Call(env_, "ListUserGroups", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const std::string& org = call.caller().org_id;
-    const ListQuery query{"", request->name()};
-    return StreamPages<v1::ListUserGroupsPage, v1::UserGroup>(
-        call, writer, PageScope(org, "ListUserGroups", {query.name_contains}), PagingOf(*request),
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListGroups(org, query, after, limit);
-        },
-        [](v1::ListUserGroupsPage& page, v1::UserGroup&& g) {
-          *page.add_user_groups() = std::move(g);
-        });
-  });
-}
-
-grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,
-                                                   const v1::DeleteUserGroupRequest* request,
-                                                   v1::DeleteResponse*) {
-  return Call(env_, "DeleteUserGroup", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->id(), "id"));
-        return env_.store.DeleteGroup(call.caller().org_id, request->id());
-      });
-}
-
-grpc::Status DirectoryServiceImpl::AddGroupMembers(grpc::ServerContext* ctx,
-                                                   const v1::GroupMembersRequest* request,
-                                                   v1::GroupMembersResponse* response) {
-  return Call(env_, "AddGroupMembers", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(CheckMembers(*request));
-        ASSIGN_OR_RETURN(const int added,
-                         env_.store.AddMembers(call.caller().org_id, request->group_id(),
-                                               {request->users().begin(), request->users().end()}));
-        response->set_changed(added);
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::RemoveGroupMembers(grpc::ServerContext* ctx,
-                                                      const v1::GroupMembersRequest* request,
-                                                      v1::GroupMembersResponse* response) {
-  return Call(env_, "RemoveGroupMembers", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(CheckMembers(*request));
-        ASSIGN_OR_RETURN(
-            const int removed,
-            env_.store.RemoveMembers(call.caller().org_id, request->group_id(),
-                                     {request->users().begin(), request->users().end()}));
-        response->set_changed(removed);
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::ListGroupMemberships(
-    grpc::ServerContext* ctx, const v1::ListRequest* request,
-    grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) {
-  return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const std::string& org = call.caller().org_id;
-    const ListQuery query{request->parent_id(), ""};
-    return StreamPages<v1::ListGroupMembershipsPage, v1::GroupMembership>(
-        call, writer, PageScope(org, "ListGroupMemberships", {query.parent_id}), PagingOf(*request),
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListMemberships(org, query, after, limit);
-        },
-        [](v1::ListGroupMembershipsPage& page, v1::GroupMembership&& m) {
-          *page.add_memberships() = std::move(m);
-        });
-  });
-}
-
-grpc::Status DirectoryServiceImpl::CreateServiceAccount(
-    grpc::ServerContext* ctx, const v1::CreateServiceAccountRequest* request, v1::User* response) {
-  return Call(env_, "CreateServiceAccount", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(CheckName(request->name()));
-        ASSIGN_OR_RETURN(*response,
-                         env_.store.CreateServiceAccount(call.caller().org_id, request->name()));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
-                                              const v1::DeleteUserRequest* request,
-                                              v1::DeleteResponse*) {
-  return Call(env_, "DeleteUser", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
-        RETURN_IF_ERROR(env_.store.DeleteUser(call.caller().org_id, request->user_id()));
-        // The user's keys went with it; this replica stops accepting them now, others within the
-        // key cache's TTL.
-        env_.auth.ForgetPrincipal(call.caller().org_id, request->user_id());
-        return absl::OkStatus();
-      });
-}
-
-namespace {
 
 // The resource, principal and role of a grant or revoke request.
 struct GrantArgs {
@@ -278,17 +116,174 @@ absl::StatusOr<GrantArgs> GrantArgsOf(const Request& r, const std::string& org_i
 
 }  // namespace
 
+grpc::Status DirectoryServiceImpl::CreateCloud(grpc::ServerContext* ctx,
+                                               const v1::CreateCloudRequest* request,
+                                               v1::Cloud* response) {
+  return CreateNamed(env_, "CreateCloud", ctx, *request, response, env_.directory,
+                     &DirectoryStore::CreateCloud);
+}
+
+grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
+                                            const v1::GetCloudRequest* request,
+                                            v1::Cloud* response) {
+  return GetByKey(env_, "GetCloud", ctx, *request, request->key_case() == request->kName,
+                  request->cloud_id(), "cloud_id", response, &DirectoryStore::GetCloud);
+}
+
+grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
+                                              const v1::ListRequest* request,
+                                              grpc::ServerWriter<v1::ListCloudsPage>* writer) {
+  return Call(env_, "ListClouds", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+    const NameQuery query{request->name()};
+    return StreamPages<NameIdCursor>(
+        call, *request, writer, {query.name_contains}, &v1::ListCloudsPage::mutable_clouds,
+        [&](const auto& after, int limit) {
+          return env_.directory.ListClouds(call.context(), query, after, limit);
+        });
+  });
+}
+
+grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
+                                               const v1::DeleteCloudRequest* request,
+                                               v1::DeleteResponse*) {
+  return DeleteById(env_, "DeleteCloud", ctx, *request, request->cloud_id(), "cloud_id",
+                    &DirectoryStore::DeleteCloud);
+}
+
+grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
+                                                 const v1::CreateProjectRequest* request,
+                                                 v1::Project* response) {
+  return Answer(env_, "CreateProject", ctx, Scope::kAdmin, *request, response,
+                [&](Call& call) -> absl::StatusOr<v1::Project> {
+                  RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
+                  RETURN_IF_ERROR(CheckName(request->name()));
+                  return env_.directory.CreateProject(call.context(), request->cloud_id(),
+                                                      request->name());
+                });
+}
+
+grpc::Status DirectoryServiceImpl::GetProject(grpc::ServerContext* ctx,
+                                              const v1::GetProjectRequest* request,
+                                              v1::Project* response) {
+  return Answer(env_, "GetProject", ctx, Scope::kRead, *request, response,
+                [&](Call& call) -> absl::StatusOr<v1::Project> {
+                  RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
+                  return env_.directory.GetProject(call.context(), request->project_id());
+                });
+}
+
+grpc::Status DirectoryServiceImpl::ListProjects(grpc::ServerContext* ctx,
+                                                const v1::ListRequest* request,
+                                                grpc::ServerWriter<v1::ListProjectsPage>* writer) {
+  return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+    // ListRequest.parent_id is, for projects, the cloud.
+    const ProjectQuery query{request->parent_id(), request->name()};
+    return StreamPages<NameIdCursor>(
+        call, *request, writer, {query.cloud_id, query.name_contains},
+        &v1::ListProjectsPage::mutable_projects, [&](const auto& after, int limit) {
+          return env_.directory.ListProjects(call.context(), query, after, limit);
+        });
+  });
+}
+
+grpc::Status DirectoryServiceImpl::DeleteProject(grpc::ServerContext* ctx,
+                                                 const v1::DeleteProjectRequest* request,
+                                                 v1::DeleteResponse*) {
+  return DeleteById(env_, "DeleteProject", ctx, *request, request->project_id(), "project_id",
+                    &DirectoryStore::DeleteProject);
+}
+
+grpc::Status DirectoryServiceImpl::CreateUserGroup(grpc::ServerContext* ctx,
+                                                   const v1::CreateUserGroupRequest* request,
+                                                   v1::UserGroup* response) {
+  return CreateNamed(env_, "CreateUserGroup", ctx, *request, response, env_.directory,
+                     &DirectoryStore::CreateGroup);
+}
+
+grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
+                                                const v1::GetUserGroupRequest* request,
+                                                v1::UserGroup* response) {
+  return GetByKey(env_, "GetUserGroup", ctx, *request, request->key_case() == request->kName,
+                  request->id(), "id", response, &DirectoryStore::GetGroup);
+}
+
+grpc::Status DirectoryServiceImpl::ListUserGroups(
+    grpc::ServerContext* ctx, const v1::ListRequest* request,
+    grpc::ServerWriter<v1::ListUserGroupsPage>* writer) {
+  return Call(env_, "ListUserGroups", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+    const NameQuery query{request->name()};
+    return StreamPages<NameIdCursor>(
+        call, *request, writer, {query.name_contains}, &v1::ListUserGroupsPage::mutable_user_groups,
+        [&](const auto& after, int limit) {
+          return env_.directory.ListGroups(call.context(), query, after, limit);
+        });
+  });
+}
+
+grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,
+                                                   const v1::DeleteUserGroupRequest* request,
+                                                   v1::DeleteResponse*) {
+  return DeleteById(env_, "DeleteUserGroup", ctx, *request, request->id(), "id",
+                    &DirectoryStore::DeleteGroup);
+}
+
+grpc::Status DirectoryServiceImpl::AddGroupMembers(grpc::ServerContext* ctx,
+                                                   const v1::GroupMembersRequest* request,
+                                                   v1::GroupMembersResponse* response) {
+  return ChangeMembers(env_, "AddGroupMembers", ctx, *request, response,
+                       &DirectoryStore::AddMembers);
+}
+
+grpc::Status DirectoryServiceImpl::RemoveGroupMembers(grpc::ServerContext* ctx,
+                                                      const v1::GroupMembersRequest* request,
+                                                      v1::GroupMembersResponse* response) {
+  return ChangeMembers(env_, "RemoveGroupMembers", ctx, *request, response,
+                       &DirectoryStore::RemoveMembers);
+}
+
+grpc::Status DirectoryServiceImpl::ListGroupMemberships(
+    grpc::ServerContext* ctx, const v1::ListRequest* request,
+    grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) {
+  return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+    // ListRequest.parent_id is, for memberships, the group.
+    const MembershipQuery query{request->parent_id()};
+    return StreamPages<NameIdCursor>(
+        call, *request, writer, {query.group_id}, &v1::ListGroupMembershipsPage::mutable_memberships,
+        [&](const auto& after, int limit) {
+          return env_.directory.ListMemberships(call.context(), query, after, limit);
+        });
+  });
+}
+
+grpc::Status DirectoryServiceImpl::CreateServiceAccount(
+    grpc::ServerContext* ctx, const v1::CreateServiceAccountRequest* request, v1::User* response) {
+  return CreateNamed(env_, "CreateServiceAccount", ctx, *request, response, env_.users,
+                     &UserStore::CreateServiceAccount);
+}
+
+grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
+                                              const v1::DeleteUserRequest* request,
+                                              v1::DeleteResponse*) {
+  return Call(env_, "DeleteUser", *ctx)
+      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+        RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
+        RETURN_IF_ERROR(env_.users.DeleteUser(call.context(), request->user_id()));
+        // The user's keys went with it; this replica stops accepting them now, others within the
+        // key cache's TTL.
+        env_.auth.ForgetPrincipal(call.caller().org_id, request->user_id());
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
                                              const v1::GrantRoleRequest* request,
                                              v1::Grant* response) {
-  return Call(env_, "GrantRole", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        const std::string& org = call.caller().org_id;
-        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, org));
-        ASSIGN_OR_RETURN(*response,
-                         env_.store.GrantRole(org, args.resource, args.principal, args.role));
-        return absl::OkStatus();
-      });
+  return Answer(env_, "GrantRole", ctx, Scope::kAdmin, *request, response,
+                [&](Call& call) -> absl::StatusOr<v1::Grant> {
+                  ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
+                  return env_.directory.GrantRole(call.context(), args.resource, args.principal,
+                                                  args.role);
+                });
 }
 
 grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
@@ -296,9 +291,9 @@ grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
                                               v1::DeleteResponse*) {
   return Call(env_, "RevokeRole", *ctx)
       .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        const std::string& org = call.caller().org_id;
-        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, org));
-        return env_.store.RevokeRole(org, args.resource, args.principal, args.role);
+        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
+        return env_.directory.RevokeRole(call.context(), args.resource, args.principal,
+                                         args.role);
       });
 }
 
@@ -307,18 +302,14 @@ grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
                                               grpc::ServerWriter<v1::ListGrantsPage>* writer) {
   return Call(env_, "ListGrants", *ctx)
       .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-        const std::string& org = call.caller().org_id;
         ASSIGN_OR_RETURN(const ResourceKey resource,
-                         ResourceFrom(request->resource(), org, "resource"));
-        return StreamPages<v1::ListGrantsPage, v1::Grant>(
-            call, writer,
-            PageScope(org, "ListGrants",
-                      {std::to_string(static_cast<int>(resource.kind)), resource.id}),
-            {request->page_size(), request->max_items(), request->page_token()},
-            [&](const std::vector<std::string>& after, int limit) {
-              return env_.store.ListGrants(org, resource, after, limit);
-            },
-            [](v1::ListGrantsPage& page, v1::Grant&& g) { *page.add_grants() = std::move(g); });
+                         ResourceFrom(request->resource(), call.caller().org_id, "resource"));
+        return StreamPages<GrantCursor>(
+            call, *request, writer,
+            {std::to_string(static_cast<int>(resource.kind)), resource.id},
+            &v1::ListGrantsPage::mutable_grants, [&](const auto& after, int limit) {
+              return env_.directory.ListGrants(call.context(), resource, after, limit);
+            });
       });
 }
 
@@ -338,10 +329,9 @@ grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
               "a key of scope ", std::string(ScopeName(call.caller().scope)),
               " cannot create a key of the wider scope ", std::string(ScopeName(*scope))));
         }
-        const std::string& org = call.caller().org_id;
-        ASSIGN_OR_RETURN(
-            const ApiKeyParts key,
-            IssueApiKey(env_.store, org, *scope, request->principal_user_id(), request->name()));
+        ASSIGN_OR_RETURN(const ApiKeyParts key,
+                         IssueApiKey(env_.keys, call.context(), *scope,
+                                     request->principal_user_id(), request->name()));
         auto* api_key = response->mutable_api_key();
         api_key->set_key_id(key.key_id);
         api_key->set_name(request->name());
@@ -356,13 +346,11 @@ grpc::Status DirectoryServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
                                                const v1::ListRequest* request,
                                                grpc::ServerWriter<v1::ListApiKeysPage>* writer) {
   return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) {
-    const std::string& org = call.caller().org_id;
-    return StreamPages<v1::ListApiKeysPage, v1::ApiKey>(
-        call, writer, PageScope(org, "ListApiKeys", {}), PagingOf(*request),
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListApiKeys(org, after, limit);
-        },
-        [](v1::ListApiKeysPage& page, v1::ApiKey&& k) { *page.add_api_keys() = std::move(k); });
+    return StreamPages<KeyIdCursor>(call, *request, writer, {},
+                                    &v1::ListApiKeysPage::mutable_api_keys,
+                                    [&](const auto& after, int limit) {
+                                      return env_.keys.ListApiKeys(call.context(), after, limit);
+                                    });
   });
 }
 
@@ -372,7 +360,7 @@ grpc::Status DirectoryServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
   return Call(env_, "RevokeApiKey", *ctx)
       .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
         RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
-        RETURN_IF_ERROR(env_.store.RevokeApiKey(call.caller().org_id, request->key_id()));
+        RETURN_IF_ERROR(env_.keys.RevokeApiKey(call.context(), request->key_id()));
         env_.auth.Forget(request->key_id());
         return absl::OkStatus();
       });

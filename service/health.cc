@@ -1,35 +1,14 @@
 #include "service/health.h"
 
-#include <pqxx/pqxx>
-
 namespace rolecall {
-
-struct DatabaseProbe::Connection {
-  std::unique_ptr<pqxx::connection> conn;
-};
 
 DatabaseProbe::DatabaseProbe(std::string dsn, std::chrono::milliseconds interval,
                              std::function<void(bool)> on_change)
-    : dsn_(std::move(dsn)),
-      interval_(interval),
-      on_change_(std::move(on_change)),
-      conn_(std::make_unique<Connection>()) {}
+    : interval_(interval), on_change_(std::move(on_change)), pinger_(std::move(dsn)) {}
 
 DatabaseProbe::~DatabaseProbe() { Stop(); }
 
-bool DatabaseProbe::ProbeOnce() {
-  try {
-    if (!conn_->conn || !conn_->conn->is_open()) {
-      conn_->conn = std::make_unique<pqxx::connection>(dsn_);
-    }
-    pqxx::nontransaction tx(*conn_->conn);
-    tx.exec("SELECT 1");
-    return true;
-  } catch (...) {
-    conn_->conn.reset();
-    return false;
-  }
-}
+bool DatabaseProbe::ProbeOnce() { return pinger_.Ping().ok(); }
 
 void DatabaseProbe::Start() {
   const bool ok = ProbeOnce();

@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "storage/database.h"
+
 namespace rolecall {
 
 // Probes PostgreSQL every `interval` on its own connection (so a busy pool cannot make the server
@@ -28,7 +30,6 @@ class DatabaseProbe final {
   bool ProbeOnce();
   void Loop();
 
-  const std::string dsn_;
   const std::chrono::milliseconds interval_;
   const std::function<void(bool)> on_change_;
   std::mutex mu_;
@@ -36,8 +37,7 @@ class DatabaseProbe final {
   bool stopping_ = false;  // guarded by mu_
   int last_ = -1;          // -1 unknown, 0 not serving, 1 serving; probe thread only
   std::thread thread_;
-  struct Connection;
-  std::unique_ptr<Connection> conn_;  // probe thread only
+  DatabasePinger pinger_;  // its own connection; probe thread only (Start's first probe before)
 };
 
 }  // namespace rolecall

@@ -4,23 +4,36 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <pqxx/pqxx>
 #include <thread>
+#include <type_traits>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/api_key.h"
 #include "core/input.h"
+#include "core/status.h"
 #include "service/auth.h"
 #include "service/log.h"
 #include "service/options.h"
 #include "service/server.h"
-#include "storage/migrations.h"
-#include "storage/pg_errors.h"
+#include "storage/database.h"
 #include "storage/pg_store.h"
 
 namespace rolecall {
 namespace {
+
+// Everything the command line sets, and the subcommands it may name (`serve` when none is).
+struct CommandLine {
+  ServerOptions serve;  // --database-url is every subcommand's
+  std::string app_role = DefaultServingRole();
+  std::string org_id, org_name;
+  std::string key_org, key_scope, key_principal, key_name;
+  CLI::App* migrate = nullptr;
+  CLI::App* create_org = nullptr;
+  CLI::App* create_key = nullptr;
+  CLI::App* seed = nullptr;
+};
 
 int Fail(const absl::Status& status) {
   std::cerr << "rolecall-server: " << status.message();
@@ -30,6 +43,13 @@ int Fail(const absl::Status& status) {
   }
   std::cerr << "\n";
   return 1;
+}
+
+// A bootstrap command's end: `done` on stdout when `status` is OK, the failure otherwise.
+int Finish(const absl::Status& status, const std::string& done) {
+  if (!status.ok()) return Fail(status);
+  std::cout << done << "\n";
+  return 0;
 }
 
 int Serve(const ServerOptions& options) {
@@ -64,34 +84,110 @@ int Serve(const ServerOptions& options) {
 }
 
 int RunMigrate(const std::string& database_url, const std::string& app_role) {
-  try {
-    pqxx::connection conn(database_url);
-    auto applied = Migrate(conn, EmbeddedMigrations());
-    if (!applied.ok()) return Fail(applied.status());
-    for (const auto& name : *applied) std::cout << "applied " << name << "\n";
-    std::cout << "schema is at version " << MigrationVersion(EmbeddedMigrations().back().name)
-              << " (" << applied->size() << " migration(s) applied now)\n";
-    if (!app_role.empty()) {
-      const absl::Status granted = GrantServingRole(conn, app_role);
-      if (!granted.ok()) return Fail(granted);
-      std::cout << "role " << app_role << " may serve (connect `serve` as it)\n";
-    }
-    return 0;
-  } catch (const std::exception& e) {
-    return Fail(absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what())));
+  auto report = MigrateDatabase(database_url, app_role);
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+  std::cout << "schema is at version " << report->schema_version << " (" << report->applied.size()
+            << " migration(s) applied now)\n";
+  if (app_role.empty()) return 0;
+  return Finish(report->grant,
+                absl::StrCat("role ", app_role, " may serve (connect `serve` as it)"));
+}
+
+int CreateOrg(PgStore& store, const std::string& org_id, const std::string& org_name) {
+  if (!IsWellFormedId(org_id, kOrgPrefix)) {
+    return Fail(absl::InvalidArgumentError(
+        "ORG_ID must be org_ followed by up to 32 lowercase letters and digits"));
+  }
+  return Finish(store.CreateOrg(RequestContext::Org(org_id), org_name.empty() ? org_id : org_name),
+                absl::StrCat("organization ", org_id, " is ready"));
+}
+
+int CreateApiKey(PgStore& store, const CommandLine& c) {
+  auto scope = ParseScope(c.key_scope);
+  if (!scope.ok()) return Fail(scope.status());
+  auto key =
+      IssueApiKey(store, RequestContext::Org(c.key_org), *scope, c.key_principal, c.key_name);
+  if (!key.ok()) return Fail(key.status());
+  std::cout << "API key (scope " << ScopeName(*scope) << ", organization " << c.key_org
+            << "); it is shown only once:\n"
+            << FormatApiKey(*key) << "\n";
+  return 0;
+}
+
+// create-org, create-api-key and seed-demo: on a one-connection store, on a migrated schema.
+int RunBootstrap(const CommandLine& c) {
+  const absl::Status schema = CheckDatabase(c.serve.database_url);
+  if (!schema.ok()) return Fail(schema);
+  PgStore store(PoolOptions{c.serve.database_url, 1});
+  if (*c.create_org) return CreateOrg(store, c.org_id, c.org_name);
+  if (*c.seed) {
+    return Finish(store.SeedDemo(RequestContext::Org("org_p72")),
+                  "demo organization org_p72 is ready");
+  }
+  return CreateApiKey(store, c);
+}
+
+int Run(const CommandLine& c) {
+  const bool bootstrap = *c.create_org || *c.create_key || *c.seed;
+  if ((*c.migrate || bootstrap) && c.serve.database_url.empty()) {
+    std::cerr << "rolecall-server: --database-url (ROLECALL_DATABASE_URL) is required\n";
+    return 2;
+  }
+  if (*c.migrate) return RunMigrate(c.serve.database_url, c.app_role);
+  if (bootstrap) return RunBootstrap(c);
+  return Serve(c.serve);
+}
+
+// Every option of ServerOptionSpecs(), with its environment variable: the global ones on `app`,
+// the others on `serve`.
+void AddServerOptions(CLI::App& app, CLI::App& serve, ServerOptions& o) {
+  for (const OptionSpec& spec : ServerOptionSpecs()) {
+    CLI::App& target = spec.global ? app : serve;
+    const std::string name = absl::StrCat("--", spec.flag);
+    CLI::Option* option = std::visit(
+        [&](const auto& f) -> CLI::Option* {
+          if constexpr (std::is_same_v<std::decay_t<decltype(f)>, BoolField>) {
+            return target.add_flag(name, o.*f.field, spec.help);
+          } else {
+            return target.add_option(name, o.*f.field, spec.help);
+          }
+        },
+        spec.field);
+    option->envname(spec.env);
   }
 }
 
-// The bootstrap commands use a one-connection store and need a migrated schema.
-absl::StatusOr<std::unique_ptr<PgStore>> OpenStore(const std::string& database_url) {
-  try {
-    pqxx::connection conn(database_url);
-    absl::Status schema = CheckSchemaCurrent(conn, EmbeddedMigrations());
-    if (!schema.ok()) return schema;
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
-  }
-  return std::make_unique<PgStore>(PoolOptions{database_url, 1});
+void AddBootstrapCommands(CLI::App& app, CommandLine& c) {
+  c.migrate = app.add_subcommand(
+      "migrate", "Apply pending schema migrations and grant the serving role what it needs");
+  c.migrate
+      ->add_option("--app-role", c.app_role,
+                   "The role `serve` connects as: created (LOGIN, no password) when missing, and "
+                   "granted rolecall's tables and nothing else; empty skips")
+      ->envname("ROLECALL_APP_ROLE");
+
+  c.create_org = app.add_subcommand("create-org", "Create an organization (idempotent)");
+  c.create_org->add_option("ORG_ID", c.org_id, "Organization id, e.g. org_acme")->required();
+  c.create_org->add_option("--name", c.org_name, "Display name (default: the id)");
+
+  c.create_key = app.add_subcommand("create-api-key", "Create an API key; prints it once");
+  c.create_key->add_option("--org", c.key_org, "Organization id")->required();
+  c.create_key->add_option("--scope", c.key_scope, "admin, read or check")->required();
+  c.create_key->add_option("--principal", c.key_principal, "User id the key acts for");
+  c.create_key->add_option("--name", c.key_name, "A label for the key");
+
+  c.seed = app.add_subcommand("seed-demo", "Load the demo organization org_p72 (idempotent)");
+}
+
+// `serve` is the default subcommand: `rolecall-server [serve options]` means `serve`.
+std::vector<std::string> Arguments(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool names_subcommand =
+      !args.empty() && (args[0][0] != '-' || args[0] == "-h" || args[0] == "--help");
+  if (!names_subcommand) args.insert(args.begin(), "serve");
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+  return args;
 }
 
 }  // namespace
@@ -105,151 +201,19 @@ int main(int argc, char** argv) {
   // every acquisition (a lock-order graph update); detection is for debugging, not serving.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  ServerOptions o;
+  CommandLine c;
   CLI::App app{"rolecall-server: users, groups, clouds, projects and role grants over gRPC"};
   app.option_defaults()->always_capture_default();
-  app.add_option("--database-url", o.database_url, "PostgreSQL URL")
-      ->envname("ROLECALL_DATABASE_URL");
   app.fallthrough();
-
-  auto* serve = app.add_subcommand("serve", "Serve gRPC (the default)");
-  serve->add_option("--listen", o.listen, "gRPC address host:port")->envname("ROLECALL_LISTEN");
-  serve
-      ->add_option("--metrics-listen", o.metrics_listen,
-                   "Prometheus /metrics host:port; empty disables")
-      ->envname("ROLECALL_METRICS_LISTEN");
-  serve
-      ->add_option("--health-listen", o.health_listen,
-                   "Plaintext host:port serving only grpc.health.v1.Health (for probes that "
-                   "cannot speak TLS); empty = none")
-      ->envname("ROLECALL_HEALTH_LISTEN");
-  serve->add_option("--pool-size", o.pool_size, "PostgreSQL connections at most")
-      ->envname("ROLECALL_POOL_SIZE");
-  serve->add_option("--pool-timeout-ms", o.pool_timeout_ms, "Wait for a free connection at most")
-      ->envname("ROLECALL_POOL_TIMEOUT_MS");
-  serve->add_option("--health-interval-ms", o.health_interval_ms, "Database probe interval")
-      ->envname("ROLECALL_HEALTH_INTERVAL_MS");
-  serve
-      ->add_option("--shutdown-grace-seconds", o.shutdown_grace_seconds,
-                   "On SIGTERM, let in-flight calls finish this long")
-      ->envname("ROLECALL_SHUTDOWN_GRACE_SECONDS");
-  serve->add_option("--hash-threads", o.hash_threads, "Password hashing threads; 0 = one per core")
-      ->envname("ROLECALL_HASH_THREADS");
-  serve
-      ->add_option("--check-statements", o.check_statements,
-                   "CheckPermission statements running at once; checks arriving meanwhile are "
-                   "answered together by the next one. 0 = one per two cores, at least 1")
-      ->envname("ROLECALL_CHECK_STATEMENTS");
-  serve->add_option("--max-message-bytes", o.max_message_bytes, "Largest gRPC message")
-      ->envname("ROLECALL_MAX_MESSAGE_BYTES");
-  serve
-      ->add_option("--stream-idle-timeout-seconds", o.stream_idle_timeout_seconds,
-                   "End a stream whose client has not read for this long")
-      ->envname("ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS");
-  serve->add_option("--keepalive-seconds", o.keepalive_seconds, "gRPC keepalive ping interval")
-      ->envname("ROLECALL_KEEPALIVE_SECONDS");
-  serve
-      ->add_option("--max-connection-age-seconds", o.max_connection_age_seconds,
-                   "Close client connections after this long (rebalancing); 0 = never")
-      ->envname("ROLECALL_MAX_CONNECTION_AGE_SECONDS");
-  serve
-      ->add_option("--statement-timeout-seconds", o.statement_timeout_seconds,
-                   "Bound on the database work of a call that sends no deadline")
-      ->envname("ROLECALL_STATEMENT_TIMEOUT_SECONDS");
-  serve
-      ->add_option("--stream-connections", o.stream_connections,
-                   "Pooled connections streams may hold at once (the rest serve checks and "
-                   "writes); 0 = half the pool")
-      ->envname("ROLECALL_STREAM_CONNECTIONS");
-  serve
-      ->add_option("--auth-failures-per-minute", o.auth_failures_per_minute,
-                   "Failed authentications one peer may make in a minute before its calls are "
-                   "refused (RESOURCE_EXHAUSTED); 0 = no limit")
-      ->envname("ROLECALL_AUTH_FAILURES_PER_MINUTE");
-  serve->add_option("--tls-cert", o.tls_cert, "Server certificate (PEM)")
-      ->envname("ROLECALL_TLS_CERT");
-  serve->add_option("--tls-key", o.tls_key, "Server private key (PEM)")
-      ->envname("ROLECALL_TLS_KEY");
-  serve
-      ->add_option("--tls-client-ca", o.tls_client_ca,
-                   "Require client certificates signed by this CA")
-      ->envname("ROLECALL_TLS_CLIENT_CA");
-  serve->add_option("--log-level", o.log_level, "debug, info, warn or error")
-      ->envname("ROLECALL_LOG_LEVEL");
-  serve->add_flag("--plaintext", o.plaintext, "Serve without TLS")->envname("ROLECALL_PLAINTEXT");
-  serve->add_flag("--migrate", o.migrate, "Apply pending migrations before serving")
-      ->envname("ROLECALL_MIGRATE");
-
-  std::string app_role = kDefaultServingRole;
-  auto* migrate = app.add_subcommand(
-      "migrate", "Apply pending schema migrations and grant the serving role what it needs");
-  migrate
-      ->add_option("--app-role", app_role,
-                   "The role `serve` connects as: created (LOGIN, no password) when missing, and "
-                   "granted rolecall's tables and nothing else; empty skips")
-      ->envname("ROLECALL_APP_ROLE");
-
-  std::string org_id, org_name;
-  auto* create_org = app.add_subcommand("create-org", "Create an organization (idempotent)");
-  create_org->add_option("ORG_ID", org_id, "Organization id, e.g. org_acme")->required();
-  create_org->add_option("--name", org_name, "Display name (default: the id)");
-
-  std::string key_org, key_scope, key_principal, key_name;
-  auto* create_key = app.add_subcommand("create-api-key", "Create an API key; prints it once");
-  create_key->add_option("--org", key_org, "Organization id")->required();
-  create_key->add_option("--scope", key_scope, "admin, read or check")->required();
-  create_key->add_option("--principal", key_principal, "User id the key acts for");
-  create_key->add_option("--name", key_name, "A label for the key");
-
-  auto* seed = app.add_subcommand("seed-demo", "Load the demo organization org_p72 (idempotent)");
+  CLI::App* serve = app.add_subcommand("serve", "Serve gRPC (the default)");
+  AddServerOptions(app, *serve, c.serve);
+  AddBootstrapCommands(app, c);
   app.require_subcommand(0, 1);
-
-  // `serve` is the default subcommand: `rolecall-server [serve options]` means `serve`.
-  std::vector<std::string> args(argv + 1, argv + argc);
-  const bool names_subcommand =
-      !args.empty() && (args[0][0] != '-' || args[0] == "-h" || args[0] == "--help");
-  if (!names_subcommand) args.insert(args.begin(), "serve");
-  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+  std::vector<std::string> args = Arguments(argc, argv);
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-
-  if (*migrate || *create_org || *create_key || *seed) {
-    if (o.database_url.empty()) {
-      std::cerr << "rolecall-server: --database-url (ROLECALL_DATABASE_URL) is required\n";
-      return 2;
-    }
-  }
-  if (*migrate) return RunMigrate(o.database_url, app_role);
-  if (*create_org || *create_key || *seed) {
-    auto store = OpenStore(o.database_url);
-    if (!store.ok()) return Fail(store.status());
-    if (*create_org) {
-      if (!IsWellFormedId(org_id, kOrgPrefix)) {
-        return Fail(absl::InvalidArgumentError(
-            "ORG_ID must be org_ followed by up to 32 lowercase letters and digits"));
-      }
-      const absl::Status s = (*store)->CreateOrg(org_id, org_name.empty() ? org_id : org_name);
-      if (!s.ok()) return Fail(s);
-      std::cout << "organization " << org_id << " is ready\n";
-      return 0;
-    }
-    if (*seed) {
-      const absl::Status s = (*store)->SeedDemo();
-      if (!s.ok()) return Fail(s);
-      std::cout << "demo organization org_p72 is ready\n";
-      return 0;
-    }
-    auto scope = ParseScope(key_scope);
-    if (!scope.ok()) return Fail(scope.status());
-    auto key = IssueApiKey(**store, key_org, *scope, key_principal, key_name);
-    if (!key.ok()) return Fail(key.status());
-    std::cout << "API key (scope " << ScopeName(*scope) << ", organization " << key_org
-              << "); it is shown only once:\n"
-              << FormatApiKey(*key) << "\n";
-    return 0;
-  }
-  return Serve(o);
+  return Run(c);
 }

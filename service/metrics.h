@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/pg_pool.h"
+#include "storage/pool_observer.h"
 
 namespace rolecall {
 

@@ -1,47 +1,105 @@
 #pragma once
 
+#include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace rolecall {
 
-// Everything `rolecall-server serve` is configured by. Each field is a flag with an environment
-// variable twin (see service/main.cc).
+// Everything `rolecall-server serve` is configured by. Each field is an option of
+// ServerOptionSpecs() below, where its flag, environment variable, default, help and validation
+// are written (service/options.cc); the constructor gives every field its default from there
+// (the `{}` only keeps a number without an option from being indeterminate).
 struct ServerOptions {
-  std::string database_url;                // ROLECALL_DATABASE_URL (libpq URL or key=value)
-  std::string listen = "127.0.0.1:50051";  // ROLECALL_LISTEN, host:port (port 0 = any free port)
-  std::string metrics_listen = "127.0.0.1:9464";  // ROLECALL_METRICS_LISTEN; empty disables
-  int pool_size = 16;                             // ROLECALL_POOL_SIZE
-  int pool_timeout_ms = 5000;                     // ROLECALL_POOL_TIMEOUT_MS
-  int health_interval_ms = 1000;                  // ROLECALL_HEALTH_INTERVAL_MS
-  int shutdown_grace_seconds = 20;                // ROLECALL_SHUTDOWN_GRACE_SECONDS
-  int hash_threads = 0;                           // ROLECALL_HASH_THREADS; 0 = one per core
-  int check_statements = 0;  // ROLECALL_CHECK_STATEMENTS; 0 = one per two cores, at least 1
-  int max_message_bytes = 4 * 1024 * 1024;  // ROLECALL_MAX_MESSAGE_BYTES
-  int stream_idle_timeout_seconds = 30;     // ROLECALL_STREAM_IDLE_TIMEOUT_SECONDS
-  int keepalive_seconds = 60;               // ROLECALL_KEEPALIVE_SECONDS
-  int max_connection_age_seconds = 300;     // ROLECALL_MAX_CONNECTION_AGE_SECONDS; 0 = unlimited
-  std::string tls_cert;                     // ROLECALL_TLS_CERT (PEM file)
-  std::string tls_key;                      // ROLECALL_TLS_KEY (PEM file)
-  std::string tls_client_ca;                // ROLECALL_TLS_CLIENT_CA: require client certs
-  std::string log_level = "info";           // ROLECALL_LOG_LEVEL: debug, info, warn, error
-  bool migrate = false;                     // ROLECALL_MIGRATE: apply migrations before serving
-  bool plaintext = false;                   // ROLECALL_PLAINTEXT: serve without TLS (asked for)
-  // ROLECALL_STATEMENT_TIMEOUT_SECONDS: bounds database work of calls that carry no deadline.
-  int statement_timeout_seconds = 30;
-  // ROLECALL_STREAM_CONNECTIONS: pooled connections streams may hold at once; 0 = half the pool.
-  int stream_connections = 0;
-  // ROLECALL_AUTH_FAILURES_PER_MINUTE: failed authentications one peer (IP address) may make in
-  // a minute before its calls are refused with RESOURCE_EXHAUSTED; 0 = no limit.
-  int auth_failures_per_minute = 60;
-  // ROLECALL_HEALTH_LISTEN, host:port of a second, always plaintext gRPC listener that serves
-  // grpc.health.v1.Health only (the main listener's status; no rolecall service, no
-  // reflection), for probes that cannot speak TLS (the kubelet's); empty = none.
+  ServerOptions();
+
+  std::string database_url;
+  std::string listen;
+  std::string metrics_listen;
   std::string health_listen;
+  int pool_size{};
+  int pool_timeout_ms{};
+  int health_interval_ms{};
+  int shutdown_grace_seconds{};
+  int hash_threads{};
+  int check_statements{};
+  int max_message_bytes{};
+  int stream_idle_timeout_seconds{};
+  int keepalive_seconds{};
+  int max_connection_age_seconds{};
+  int statement_timeout_seconds{};
+  int stream_connections{};
+  int auth_failures_per_minute{};
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::string log_level;
+  bool plaintext{};
+  bool migrate{};
 };
+
+// Which field of ServerOptions an option sets, and its default.
+struct StringField {
+  std::string ServerOptions::*field;
+  const char* default_value;
+};
+struct IntField {
+  int ServerOptions::*field;
+  int default_value;
+};
+struct BoolField {  // a flag without a value (`--plaintext`); its variable takes true/false
+  bool ServerOptions::*field;
+  bool default_value;
+};
+using OptionField = std::variant<StringField, IntField, BoolField>;
+
+// What ValidateOptions requires of an option's value.
+enum class OptionRule {
+  kNone,
+  kRequired,         // a non-empty string
+  kHostPort,         // IsHostPort
+  kHostPortOrEmpty,  // IsHostPort, or empty (off)
+  kRange,            // an int in min..max
+  kReadableFile,     // empty, or a file this process can read
+  kOneOf,            // one of `choices`
+};
+
+struct OptionCheck {
+  OptionRule rule = OptionRule::kNone;
+  int min = 0;
+  int max = 0;
+  int ServerOptions::*max_field = nullptr;  // kRange: the maximum is this option's value
+  std::span<const char* const> choices = {};
+  // Appended to the problem: kRequired ", <hint>", the host:port rules " (<hint>)".
+  const char* hint = nullptr;
+  // Checks involving other options too, reported just before this option's own problem.
+  void (*relations)(const ServerOptions&, std::vector<std::string>& problems) = nullptr;
+};
+
+// One option of `rolecall-server serve`: `--<flag>`, with the environment variable `env`.
+struct OptionSpec {
+  const char* flag;  // without the leading "--"
+  const char* env;
+  OptionField field;
+  const char* help;  // `--help`
+  const char* doc;   // README.md's configuration table ("meaning")
+  // README's default column: after the default (`0` and "(one per core)" show as
+  // "0 (one per core)"), or alone when the default is empty.
+  const char* default_note = nullptr;
+  OptionCheck check = {};
+  bool global = false;  // an option of rolecall-server itself (every subcommand), not of serve
+};
+
+// Every option, in `--help` order (global ones first).
+std::span<const OptionSpec> ServerOptionSpecs();
 
 // One line per problem, each naming the flag; empty when the options are usable.
 std::vector<std::string> ValidateOptions(const ServerOptions& options);
+
+// README.md's table of the options ("| flag | environment | default | meaning |"), one line each,
+// from ServerOptionSpecs().
+std::string OptionsMarkdownTable();
 
 // Whether `address` is host:port (IPv6 hosts in brackets) with a port in 0..65535.
 bool IsHostPort(const std::string& address);

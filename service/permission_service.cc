@@ -7,7 +7,6 @@
 #include "core/paging.h"
 #include "core/status.h"
 #include "service/refs.h"
-#include "storage/pg_pool.h"
 
 namespace rolecall {
 
@@ -25,23 +24,19 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
         RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
         const std::string scope =
             PageScope(caller.org_id, "ListUserPermissions", {request->user_id()});
-        std::string after;
-        if (!request->page_token().empty()) {
-          ASSIGN_OR_RETURN(auto cursor, env_.tokens.Decode(scope, request->page_token()));
-          if (cursor.size() != 1) return absl::InvalidArgumentError("page_token is invalid");
-          after = cursor[0];
-        }
+        ASSIGN_OR_RETURN(const std::optional<EmailCursor> after,
+                         env_.tokens.DecodeCursor<EmailCursor>(scope, request->page_token()));
         const int64_t max_items =
             request->max_items() > 0 ? request->max_items() : std::numeric_limits<int64_t>::max();
 
         v1::ListUserPermissionsPage page;
         page.set_organization_id(caller.org_id);
         if (request->page_token().empty()) {
-          ASSIGN_OR_RETURN(auto owners, env_.store.OrgOwners(caller.org_id));
+          ASSIGN_OR_RETURN(auto owners, env_.permissions.OrgOwners(call.context()));
           for (auto& o : owners) *page.add_org_owners() = std::move(o);
         }
         int64_t sent = 0;
-        std::string last_key;
+        EmailCursor last;
         absl::Status write_status;
         const auto send = [&](const std::string& next_token) {
           page.set_next_page_token(next_token);
@@ -55,14 +50,14 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
         };
         // A full page is sent only when the next user arrives, so its token is empty exactly when
         // nothing follows. Users are filled in place: the page's cleared messages are reused.
-        RETURN_IF_ERROR(env_.store.StreamUserPermissions(
-            caller.org_id, request->user_id(), after,
-            [&](const std::string& key) -> v1::UserPermissions* {
+        RETURN_IF_ERROR(env_.permissions.StreamUserPermissions(
+            call.context(), request->user_id(), after,
+            [&](const EmailCursor& user) -> v1::UserPermissions* {
               if (sent == max_items || page.users_size() == page_size) {
-                if (!send(env_.tokens.Encode(scope, {last_key}))) return nullptr;
+                if (!send(env_.tokens.EncodeCursor(scope, last))) return nullptr;
                 if (sent == max_items) return nullptr;
               }
-              last_key = key;
+              last = user;
               ++sent;
               return page.add_users();
             }));
@@ -76,7 +71,7 @@ namespace {
 
 // What a CheckPermission request asks.
 struct CheckQuestion {
-  RoleCheck check;
+  RoleQuestion question;
   Role min_role;
 };
 
@@ -88,7 +83,7 @@ absl::StatusOr<CheckQuestion> ParseCheck(const v1::CheckPermissionRequest& reque
   if (!min_role.ok()) {
     return InvalidFields({{"min_role", std::string(min_role.status().message())}});
   }
-  return CheckQuestion{{org_id, request.user_id(), std::move(resource)}, *min_role};
+  return CheckQuestion{{request.user_id(), std::move(resource)}, *min_role};
 }
 
 }  // namespace
@@ -113,7 +108,7 @@ grpc::ServerUnaryReactor* PermissionServiceImpl::CheckPermission(
       reactor->Finish(call->End(question.status()));
       return reactor;
     }
-    ScopedDeadline deadline(call->deadline());  // bounds the check; the store reads it from here
+    const RequestContext context = call->context();
     auto answer = [call = std::move(call), reactor, response,
                    min_role = question->min_role](absl::StatusOr<Role> role) {
       if (role.ok()) {
@@ -123,7 +118,7 @@ grpc::ServerUnaryReactor* PermissionServiceImpl::CheckPermission(
       reactor->Finish(call->End(role.status()));
     };
     handed_over = true;
-    env_.store.EffectiveRole(question->check, std::move(answer));
+    env_.permissions.CheckRole(context, question->question, std::move(answer));
   } catch (const std::exception& e) {
     env_.log.Log(LogLevel::kError, "handler threw",
                  {{"method", "CheckPermission"}, {"error", Clip(e.what())}});
@@ -141,10 +136,10 @@ grpc::Status PermissionServiceImpl::ExplainPermission(grpc::ServerContext* ctx,
         const std::string& org = call.caller().org_id;
         ASSIGN_OR_RETURN(const ResourceKey resource,
                          ResourceFrom(request->resource(), org, "resource"));
-        ASSIGN_OR_RETURN(const Role role,
-                         env_.store.EffectiveRole(org, request->user_id(), resource));
+        const RoleQuestion question{request->user_id(), resource};
+        ASSIGN_OR_RETURN(const Role role, env_.permissions.EffectiveRole(call.context(), question));
         ASSIGN_OR_RETURN(auto contributions,
-                         env_.store.Contributions(org, request->user_id(), resource));
+                         env_.permissions.Contributions(call.context(), question));
         response->set_effective_role(std::string(RoleName(role)));
         for (auto& c : contributions) *response->add_contributions() = std::move(c);
         return absl::OkStatus();

@@ -4,7 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "rolecall/v1/common.pb.h"
-#include "storage/store.h"
+#include "storage/records.h"
 
 namespace rolecall {
 

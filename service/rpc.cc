@@ -2,9 +2,8 @@
 
 #include "core/input.h"
 #include "core/request_validation.h"
+#include "core/status.h"
 #include "service/grpc_status.h"
-#include "storage/pg_errors.h"
-#include "storage/pg_pool.h"
 
 namespace rolecall {
 namespace {
@@ -41,12 +40,6 @@ void Drain::Wait(std::chrono::system_clock::time_point deadline) {
 Call::Call(ServiceEnv& env, const char* method, grpc::ServerContextBase& ctx)
     : env_(env), method_(method), ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
 
-std::optional<std::chrono::system_clock::time_point> Call::deadline() const {
-  const auto deadline = ctx_.deadline();
-  if (deadline > std::chrono::system_clock::now() + std::chrono::hours(24 * 365)) return {};
-  return deadline;
-}
-
 absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) {
   in_flight_ = &env_.metrics.InFlight(method_);
   in_flight_->Increment();
@@ -66,8 +59,6 @@ grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
                        const std::function<absl::Status(Call&)>& handler) {
   absl::Status status = Begin(scope, request);
   if (status.ok()) {
-    // The caller's deadline bounds the database work.
-    ScopedDeadline scoped(deadline());
     try {
       status = handler(*this);
     } catch (const std::exception& e) {

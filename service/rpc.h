@@ -16,7 +16,10 @@
 #include "service/log.h"
 #include "service/metrics.h"
 #include "service/stream_watchdog.h"
-#include "storage/store.h"
+#include "storage/directory_store.h"
+#include "storage/key_store.h"
+#include "storage/permission_store.h"
+#include "storage/user_store.h"
 
 namespace rolecall {
 
@@ -45,7 +48,10 @@ class Drain final {
 
 // What every RPC handler shares: storage, authentication, tokens, metrics and logs.
 struct ServiceEnv {
-  Store& store;
+  KeyStore& keys;
+  UserStore& users;
+  DirectoryStore& directory;
+  PermissionStore& permissions;
   Authenticator& auth;
   Metrics& metrics;
   Logger& log;
@@ -62,8 +68,9 @@ class Call final {
 
   const Caller& caller() const { return caller_; }
   ServiceEnv& env() { return env_; }
-  // The caller's deadline; none when it is infinite.
-  std::optional<std::chrono::system_clock::time_point> deadline() const;
+  const std::string& method() const { return method_; }
+  // What storage is told of this call: the caller's organization and the call's deadline.
+  RequestContext context() const { return RequestContext{caller_.org_id, DeadlineOf(ctx_)}; }
 
   // Sends one message of a server stream carrying `rows` items, under the idle-stream watchdog;
   // false when the client went away (the handler should stop).
@@ -74,8 +81,7 @@ class Call final {
     return true;
   }
 
-  // Begins (needing `scope`, checking `request`), runs `handler` under the caller's deadline,
-  // and Ends. An exception from the handler ends the call with INTERNAL.
+  // Begins (needing `scope`, checking `request`), runs `handler`, and Ends. An exception from the handler ends the call with INTERNAL.
   grpc::Status Run(Scope scope, const google::protobuf::Message& request,
                    const std::function<absl::Status(Call&)>& handler);
 

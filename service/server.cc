@@ -15,7 +15,7 @@
 #include "service/directory_service.h"
 #include "service/permission_service.h"
 #include "service/user_service.h"
-#include "storage/migrations.h"
+#include "storage/database.h"
 
 namespace rolecall {
 namespace {
@@ -55,17 +55,10 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(const ServerOptions& o) {
 
 // Brings the schema to this binary's version, or checks that it is there.
 absl::Status PrepareSchema(const ServerOptions& o, Logger& log) {
-  try {
-    pqxx::connection conn(o.database_url);
-    if (o.migrate) {
-      ASSIGN_OR_RETURN(auto applied, Migrate(conn, EmbeddedMigrations()));
-      log.Log(LogLevel::kInfo, "migrations applied", {{"applied", applied}});
-      return absl::OkStatus();
-    }
-    return CheckSchemaCurrent(conn, EmbeddedMigrations());
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
-  }
+  if (!o.migrate) return CheckDatabase(o.database_url);
+  ASSIGN_OR_RETURN(const MigrationReport report, MigrateDatabase(o.database_url, /*app_role=*/""));
+  log.Log(LogLevel::kInfo, "migrations applied", {{"applied", report.applied}});
+  return absl::OkStatus();
 }
 
 // --check-statements, with 0 resolved to one per two cores (at least 1). Checks that arrive while
@@ -95,8 +88,11 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
   pool.default_statement_timeout = std::chrono::seconds(options.statement_timeout_seconds);
   s->store_ = std::make_unique<PgStore>(pool, &s->metrics_, CheckStatements(options));
   s->metrics_.SetPoolSize(options.pool_size);
-  ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey());
-  ASSIGN_OR_RETURN(const DatabaseRole role, s->store_->ConnectedRole());
+  // Opening the first connection prepares every named query: one that does not parse stops the
+  // start here.
+  const RequestContext bootstrap;
+  ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey(bootstrap));
+  ASSIGN_OR_RETURN(const DatabaseRole role, s->store_->ConnectedRole(bootstrap));
   s->metrics_.SetDatabaseSuperuser(!role.row_security_applies);
   if (!role.row_security_applies) {
     log.Log(LogLevel::kWarn, "database role bypasses row-level security",
@@ -111,8 +107,10 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
   s->streams_ =
       std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));
-  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{
-      *s->store_, *s->auth_, s->metrics_, log, *s->tokens_, *s->hasher_, *s->streams_, s->drain_});
+  Store& store = *s->store_;
+  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, *s->auth_,
+                                                    s->metrics_, log, *s->tokens_, *s->hasher_,
+                                                    *s->streams_, s->drain_});
   s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
   s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
   s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);

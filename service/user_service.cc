@@ -27,7 +27,7 @@ grpc::Status UserServiceImpl::AdminBatchCreateUsers(grpc::ServerContext* ctx,
       row.user.clear_password();
       rows.push_back(std::move(row));
     }
-    ASSIGN_OR_RETURN(auto created, env_.store.CreateUsers(call.caller().org_id, rows));
+    ASSIGN_OR_RETURN(auto created, env_.users.CreateUsers(call.context(), rows));
     for (auto& c : created) *response->add_created_users() = std::move(c);
     return absl::OkStatus();
   });
@@ -40,17 +40,12 @@ grpc::Status UserServiceImpl::ListUsers(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(const AccountFilter accounts,
                      ParseCollaboratorType(request->collaborator_type()));
     const UserQuery query{request->email(), request->name(), accounts};
-    const std::string& org = call.caller().org_id;
-    return StreamPages<v1::ListUsersPage, v1::User>(
-        call, writer,
-        PageScope(org, "ListUsers",
-                  {query.email_contains, query.name_contains,
-                   std::string(CollaboratorTypeName(accounts))}),
-        {request->page_size(), request->max_items(), request->page_token()},
-        [&](const std::vector<std::string>& after, int limit) {
-          return env_.store.ListUsers(org, query, after, limit);
-        },
-        [](v1::ListUsersPage& page, v1::User&& user) { *page.add_users() = std::move(user); });
+    return StreamPages<EmailCursor>(
+        call, *request, writer,
+        {query.email_contains, query.name_contains, std::string(CollaboratorTypeName(accounts))},
+        &v1::ListUsersPage::mutable_users, [&](const auto& after, int limit) {
+          return env_.users.ListUsers(call.context(), query, after, limit);
+        });
   });
 }
 
@@ -59,23 +54,23 @@ grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUse
   return Call(env_, "GetUser", *ctx).Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(const AccountFilter accounts,
                      ParseCollaboratorType(request->collaborator_type()));
-    std::string wanted;
+    UserKey key;
     switch (request->key_case()) {
       case v1::GetUserRequest::kUserId:
-        wanted = request->user_id();
+        key = {UserKey::By::kId, request->user_id()};
         break;
       case v1::GetUserRequest::kEmail:
-        wanted = request->email();
+        key = {UserKey::By::kEmail, request->email()};
         break;
       case v1::GetUserRequest::kName:
-        wanted = request->name();
+        key = {UserKey::By::kName, request->name()};
         break;
       case v1::GetUserRequest::KEY_NOT_SET:
         break;
     }
+    const std::string& wanted = key.value;
     if (wanted.empty()) return absl::InvalidArgumentError("Provide --email or --name.");
-    ASSIGN_OR_RETURN(UserMatch match,
-                     env_.store.FindUser(call.caller().org_id, *request, accounts));
+    ASSIGN_OR_RETURN(UserMatch match, env_.users.FindUser(call.context(), key, accounts));
     if (match.match_count == 0) {
       return absl::NotFoundError(absl::StrCat("No user found matching '", Clip(wanted), "'."));
     }

@@ -1,9 +1,6 @@
 #include "storage/check_batcher.h"
 
 #include <algorithm>
-#include <future>
-
-#include "storage/pg_pool.h"
 
 namespace rolecall {
 
@@ -30,8 +27,10 @@ CheckBatcher::~CheckBatcher() {
   }
 }
 
-void CheckBatcher::Check(const RoleCheck& check, RoleCallback done) {
-  Pending pending{check, ScopedDeadline::Current(), std::move(done)};
+void CheckBatcher::Check(const RequestContext& ctx, const RoleQuestion& question,
+                         RoleCallback done) {
+  Pending pending{RoleCheck{ctx.org_id, question.user_id, question.resource}, ctx.deadline,
+                  std::move(done)};
   std::vector<Pending> alone;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -51,13 +50,6 @@ void CheckBatcher::Check(const RoleCheck& check, RoleCallback done) {
 
 void CheckBatcher::Ended() {
   if (--running_ == 0 && stopping_) idle_.notify_all();
-}
-
-absl::StatusOr<Role> CheckBatcher::Check(const RoleCheck& check) {
-  std::promise<absl::StatusOr<Role>> answer;
-  std::future<absl::StatusOr<Role>> got = answer.get_future();
-  Check(check, [&answer](absl::StatusOr<Role> role) { answer.set_value(std::move(role)); });
-  return got.get();
 }
 
 int CheckBatcher::Queued() {
@@ -94,7 +86,7 @@ void CheckBatcher::Work() {
 void CheckBatcher::Answer(std::vector<Pending>& batch) {
   std::vector<RoleCheck> checks;
   checks.reserve(batch.size());
-  std::optional<std::chrono::system_clock::time_point> deadline = batch[0].deadline;
+  RequestContext::Deadline deadline = batch[0].deadline;
   for (const Pending& p : batch) {
     checks.push_back(p.check);
     // The batch may take as long as its most patient check allows (no deadline: unbounded).
@@ -103,8 +95,7 @@ void CheckBatcher::Answer(std::vector<Pending>& batch) {
   if (on_batch_) on_batch_(static_cast<int>(batch.size()));
   absl::StatusOr<std::vector<absl::StatusOr<Role>>> answers;
   try {
-    ScopedDeadline scoped(deadline);
-    answers = resolve_(checks);
+    answers = resolve_(deadline, checks);
   } catch (const std::exception& e) {
     // Never leave the batch's callers hanging.
     answers = absl::InternalError(std::string("checking the permission: ") + e.what());

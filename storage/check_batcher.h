@@ -11,9 +11,17 @@
 
 #include "absl/status/statusor.h"
 #include "core/roles.h"
-#include "storage/store.h"
+#include "storage/context.h"
+#include "storage/records.h"
 
 namespace rolecall {
+
+// One permission question of an organization, as the batcher queues it.
+struct RoleCheck {
+  std::string org_id;
+  std::string user_id;
+  ResourceKey resource;
+};
 
 // Coalesces concurrent permission checks into shared statements, at most `statements` at once.
 // A check that finds the database idle runs at once on the calling thread, so a lone caller
@@ -24,10 +32,10 @@ namespace rolecall {
 // PostgreSQL by one, and keeps the database from running more statements than it has cores for.
 class CheckBatcher final {
  public:
-  // Answers `checks` with one statement: one answer per check, in order. A failed status fails
-  // every check of the batch.
+  // Answers `checks` with one statement, bounded by `deadline`: one answer per check, in order.
+  // A failed status fails every check of the batch.
   using Resolve = std::function<absl::StatusOr<std::vector<absl::StatusOr<Role>>>(
-      const std::vector<RoleCheck>& checks)>;
+      const RequestContext::Deadline& deadline, const std::vector<RoleCheck>& checks)>;
   // Told the size of each batch as it starts.
   using OnBatch = std::function<void(int checks)>;
 
@@ -38,13 +46,11 @@ class CheckBatcher final {
   CheckBatcher(const CheckBatcher&) = delete;
   CheckBatcher& operator=(const CheckBatcher&) = delete;
 
-  // Answers `check` through `done`: on the calling thread when the database is idle, else later
-  // on one of the batcher's threads. The calling thread's ScopedDeadline bounds it: a check
-  // still queued at its deadline is answered DEADLINE_EXCEEDED without running, and a batch runs
-  // under the latest deadline of its checks.
-  void Check(const RoleCheck& check, RoleCallback done);
-  // The same, waiting for the answer.
-  absl::StatusOr<Role> Check(const RoleCheck& check);
+  // Answers the question of `ctx`'s organization through `done`: on the calling thread when the
+  // database is idle, else later on one of the batcher's threads. `ctx.deadline` bounds it: a
+  // check still queued at its deadline is answered DEADLINE_EXCEEDED without running, and a
+  // batch runs under the latest deadline of its checks.
+  void Check(const RequestContext& ctx, const RoleQuestion& question, RoleCallback done);
 
   // Checks waiting for a statement now.
   int Queued();
@@ -52,7 +58,7 @@ class CheckBatcher final {
  private:
   struct Pending {
     RoleCheck check;
-    std::optional<std::chrono::system_clock::time_point> deadline;
+    RequestContext::Deadline deadline;
     RoleCallback done;
   };
   // One statement thread: answers queued checks whenever a statement may start, until stopped.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/digest.h"
+#include "core/status.h"
 #include "storage/pg_errors.h"
 
 namespace rolecall {

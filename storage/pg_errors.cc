@@ -4,23 +4,12 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "core/status.h"
 
 namespace rolecall {
 namespace {
 constexpr char kConnectionFailure[] = "rolecall/connection-failure";
-constexpr char kDetail[] = "rolecall/error-detail";
-constexpr size_t kMaxDetail = 300;
-
-absl::Status WithDetail(absl::Status s, const std::string& detail) {
-  s.SetPayload(kDetail, absl::Cord(detail.substr(0, kMaxDetail)));
-  return s;
-}
 }  // namespace
-
-std::string ErrorDetail(const absl::Status& status) {
-  const auto detail = status.GetPayload(kDetail);
-  return detail ? std::string(*detail) : std::string();
-}
 
 absl::Status StatusFromException(std::exception_ptr error, const std::string& what) {
   try {

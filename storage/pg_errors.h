@@ -12,12 +12,8 @@ namespace rolecall {
 // NOT_FOUND, statement timeout / cancel → DEADLINE_EXCEEDED, serialization failure → ABORTED,
 // anything else → INTERNAL. Messages never contain SQL text, SQLSTATEs or parameters (they may
 // hold user data); what the database said goes into a payload for the server's log only
-// (ErrorDetail).
+// (ErrorDetail in core/status.h).
 absl::Status StatusFromException(std::exception_ptr error, const std::string& what);
-
-// What the database or library said about a failure (SQLSTATE and message, cut to a few hundred
-// characters), for the server's log; empty when the status carries none. Never sent to clients.
-std::string ErrorDetail(const absl::Status& status);
 
 // Whether a status came from a broken connection (the pool drops such connections).
 bool IsConnectionFailure(const absl::Status& status);

@@ -5,46 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 #include "storage/copy_text.h"
+#include "storage/pg_query.h"
 #include "storage/pg_store.h"
-#include "storage/queries.h"
 
 namespace rolecall {
 namespace {
-
-constexpr const char* kOrgOwners = "org_owners";
-constexpr const char* kEffectiveRole = "effective_role";
-constexpr const char* kEffectiveRoles = "effective_roles";
-
-// The checks of effective_role.sql: one from bind parameters ($1 organization, $2 user, $3 resource
-// kind, $4 resource id), or a batch from a JSON array of objects with those fields and `i`.
-constexpr const char* kOneCheck =
-    " FROM (VALUES (0, $1::text, $2::text, $3::int, $4::text))"
-    " AS q(i, org_id, user_id, kind, resource_id)";
-constexpr const char* kCheckBatch =
-    " FROM json_to_recordset($1::json)"
-    " AS q(i int, org_id text, user_id text, kind int, resource_id text)";
-constexpr const char* kContributions = "contributions";
-constexpr const char* kBindStream = "bind_stream";
-
-// The permission listing's statement (user_permissions.sql) for one user or, without the lines of
-// its one-user filter, for the whole organization. Built only from that file: no part of it comes
-// from a request; the request's values reach it as settings bound by kBindStream.
-std::string PermissionListing(bool one_user) {
-  static const std::string kOneUserMark = "-- one user";
-  const std::string& file = Query("user_permissions.sql");
-  std::string out;
-  for (size_t at = 0; at < file.size();) {
-    size_t end = file.find('\n', at);
-    if (end == std::string::npos) end = file.size();
-    const std::string_view line(file.data() + at, end - at);
-    const bool filter = line.size() >= kOneUserMark.size() &&
-                        line.substr(line.size() - kOneUserMark.size()) == kOneUserMark;
-    if (one_user || !filter) out.append(line).push_back('\n');
-    at = end + 1;
-  }
-  // Parenthesized for COPY (...) TO STDOUT; the newline ends any comment on the last line.
-  return "(" + out + ")";
-}
 
 // Splits checks by organization: row-level security lets a statement see one organization only.
 std::vector<std::vector<size_t>> ByOrganization(const std::vector<RoleCheck>& checks) {
@@ -62,35 +27,42 @@ std::vector<std::vector<size_t>> ByOrganization(const std::vector<RoleCheck>& ch
   return groups;
 }
 
-}  // namespace
-
-std::vector<PreparedStatement> PgStore::PermissionStatements() {
-  return {
-      {kOrgOwners,
-       "SELECT u.email, u.user_id FROM users u WHERE u.org_id = $1 AND u.user_id IN ("
-       "  SELECT user_id FROM user_grants WHERE org_id = $1 AND resource_kind = 0 AND role = 3"
-       "  UNION SELECT m.user_id FROM group_grants gg JOIN group_members m"
-       "    ON m.org_id = gg.org_id AND m.group_id = gg.group_id"
-       "    WHERE gg.org_id = $1 AND gg.resource_kind = 0 AND gg.role = 3) "
-       "ORDER BY u.email_key"},
-      {kEffectiveRole, Query("effective_role.sql") + kOneCheck},
-      {kEffectiveRoles, Query("effective_role.sql") + kCheckBatch},
-      {kContributions, Query("contributions.sql")},
-      {kBindStream,
-       "SELECT set_config('rolecall.stream_after', $1, true), "
-       "set_config('rolecall.stream_user', $2, true)"},
-  };
+// The checks of `group` as effective_roles.sql takes them: a JSON array, `i` each one's index.
+std::string ChecksJson(const std::vector<RoleCheck>& checks, const std::vector<size_t>& group) {
+  nlohmann::json batch = nlohmann::json::array();
+  for (size_t k = 0; k < group.size(); ++k) {
+    const RoleCheck& check = checks[group[k]];
+    batch.push_back({{"i", k},
+                     {"org_id", check.org_id},
+                     {"user_id", check.user_id},
+                     {"kind", pg::Param(check.resource.kind)},
+                     {"resource_id", check.resource.id}});
+  }
+  return batch.dump();
 }
 
-absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const std::string& org_id) {
+// A source of contributions.sql as the API's enum.
+absl::StatusOr<v1::Contribution::Source> SourceOf(const std::string& source) {
+  if (source == "direct") return v1::Contribution::DIRECT;
+  if (source == "group") return v1::Contribution::GROUP;
+  if (source == "owner") return v1::Contribution::ORG_OWNERSHIP;
+  if (source == "member") return v1::Contribution::ORG_MEMBERSHIP;
+  return absl::InternalError("explaining the permission: unexpected row from the database");
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const RequestContext& ctx) {
   std::vector<v1::OrgOwner> out;
-  RETURN_IF_ERROR(pool_.Run(org_id, "listing organization owners", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(ctx, "listing organization owners", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
-    for (const auto& r : tx.exec_prepared(kOrgOwners, org_id)) {
+    for (const auto& r : tx.exec_prepared(queries::kOrgOwners, ctx.org_id,
+                                          pg::Param(ResourceKind::kOrganization),
+                                          pg::Param(Role::kOwner))) {
       v1::OrgOwner o;
-      o.set_user_email(r[0].as<std::string>());
-      o.set_user_id(r[1].as<std::string>());
+      o.set_user_email(pg::Text(r, "email"));
+      o.set_user_id(pg::Text(r, "user_id"));
       out.push_back(std::move(o));
     }
     return absl::OkStatus();
@@ -99,14 +71,12 @@ absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const std::string& 
 }
 
 absl::Status PgStore::StreamUserPermissions(
-    const std::string& org_id, const std::string& user_id, const std::string& after,
-    const std::function<v1::UserPermissions*(const std::string&)>& next_user) {
+    const RequestContext& ctx, const std::string& user_id, const std::optional<EmailCursor>& after,
+    const std::function<v1::UserPermissions*(const EmailCursor&)>& next_user) {
   // Not retried on a lost connection: rows may already have gone to the client, which resumes
   // from its last page token instead.
-  static const std::string kOrgListing = PermissionListing(/*one_user=*/false);
-  static const std::string kUserListing = PermissionListing(/*one_user=*/true);
   return pool_.Run(
-      org_id, "resolving permissions",
+      ctx, "resolving permissions",
       [&](pqxx::connection& c) -> absl::Status {
         // One statement inside one consistent snapshot, its rows streamed with COPY (far
         // cheaper than FETCH from a cursor) and read one at a time, so memory stays bounded by
@@ -115,11 +85,12 @@ absl::Status PgStore::StreamUserPermissions(
         // are bound to settings of this transaction first, which the query reads.
         pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
             tx(c);
-        tx.exec_prepared(kBindStream, after, user_id);
-        pqxx::stream_from rows(tx, user_id.empty() ? kOrgListing : kUserListing);
+        tx.exec_prepared(queries::kBindStream, after ? after->email_key : "", user_id);
+        pqxx::stream_from rows(tx, PermissionStreamQuery(/*one_user=*/!user_id.empty()));
         v1::UserPermissions* user = nullptr;
         v1::CloudPermission* cloud = nullptr;
-        std::string key, line;
+        EmailCursor key;
+        std::string line;
         std::vector<std::optional<std::string_view>> f;
         bool stopped = false;
         // Fields are assigned from views into the line, so reused messages keep their buffers.
@@ -132,7 +103,7 @@ absl::Status PgStore::StreamUserPermissions(
             return absl::InternalError("resolving permissions: unexpected row from the database");
           }
           if (!user || *f[1] != std::string_view(user->user_id())) {
-            key.assign(text(f[0]));
+            key.email_key.assign(text(f[0]));
             user = next_user(key);
             if (!user) {
               stopped = true;
@@ -175,58 +146,42 @@ absl::Status PgStore::StreamUserPermissions(
       Work::kStream);
 }
 
-absl::StatusOr<Role> PgStore::EffectiveRole(const std::string& org_id, const std::string& user_id,
-                                            const ResourceKey& resource) {
-  return checks_.Check(RoleCheck{org_id, user_id, resource});
-}
-
-void PgStore::EffectiveRole(const RoleCheck& check, RoleCallback done) {
-  checks_.Check(check, std::move(done));
+void PgStore::CheckRole(const RequestContext& ctx, const RoleQuestion& question,
+                        RoleCallback done) {
+  checks_.Check(ctx, question, std::move(done));
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
-    const std::vector<RoleCheck>& checks) {
+    const RequestContext::Deadline& deadline, const std::vector<RoleCheck>& checks) {
   std::vector<absl::StatusOr<Role>> out(checks.size(), absl::StatusOr<Role>(Role::kNone));
   // Almost always one organization (a service checks with its own key); one statement each.
   for (const std::vector<size_t>& group : ByOrganization(checks)) {
     const std::string& org_id = checks[group[0]].org_id;
-    RETURN_IF_ERROR(pool_.Run(org_id, "checking the permission", [&](pqxx::connection& c) {
+    const std::string batch = ChecksJson(checks, group);
+    RETURN_IF_ERROR(pool_.Run(RequestContext::Org(org_id, deadline), "checking the permission",
+                              [&](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
-      pqxx::result rows;
-      if (group.size() == 1) {
-        const RoleCheck& check = checks[group[0]];
-        rows = tx.exec_prepared(kEffectiveRole, check.org_id, check.user_id,
-                                static_cast<int>(check.resource.kind), check.resource.id);
-      } else {
-        nlohmann::json batch = nlohmann::json::array();
-        for (size_t k = 0; k < group.size(); ++k) {
-          const RoleCheck& check = checks[group[k]];
-          batch.push_back({{"i", k},
-                           {"org_id", check.org_id},
-                           {"user_id", check.user_id},
-                           {"kind", static_cast<int>(check.resource.kind)},
-                           {"resource_id", check.resource.id}});
-        }
-        rows = tx.exec_prepared(kEffectiveRoles, batch.dump());
-      }
+      const pqxx::result rows = tx.exec_prepared(
+          queries::kEffectiveRoles, batch, pg::Param(ResourceKind::kOrganization),
+          pg::Param(ResourceKind::kCloud), pg::Param(Role::kOwner),
+          pg::Param(Role::kCollaborator));
       if (rows.size() != group.size()) {
         return absl::InternalError("checking the permission: unexpected rows from the database");
       }
       for (const auto& r : rows) {
-        const size_t k = r[0].as<size_t>();
+        const size_t k = r["i"].as<size_t>();
         if (k >= group.size()) {
           return absl::InternalError("checking the permission: unexpected row from the database");
         }
         const size_t i = group[k];
         const RoleCheck& check = checks[i];
-        if (!r[1].as<bool>()) {
-          out[i] = absl::NotFoundError(absl::StrCat("user '", check.user_id, "' not found"));
-        } else if (!r[2].as<bool>()) {
-          out[i] =
-              absl::NotFoundError(absl::StrCat(std::string(ResourceKindName(check.resource.kind)),
-                                               " '", check.resource.id, "' not found"));
+        if (!r["user_found"].as<bool>()) {
+          out[i] = pg::NotFound("user", check.user_id);
+        } else if (!r["resource_found"].as<bool>()) {
+          out[i] = pg::NotFound(std::string(ResourceKindName(check.resource.kind)),
+                                check.resource.id);
         } else {
-          out[i] = static_cast<Role>(r[3].as<int>());
+          out[i] = static_cast<Role>(r["role"].as<int>());
         }
       }
       return absl::OkStatus();
@@ -235,20 +190,23 @@ absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const std::string& org_id,
-                                                                     const std::string& user_id,
-                                                                     const ResourceKey& resource) {
+absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(
+    const RequestContext& ctx, const RoleQuestion& question) {
   std::vector<v1::Contribution> out;
-  RETURN_IF_ERROR(pool_.Run(org_id, "explaining the permission", [&](pqxx::connection& c) {
+  RETURN_IF_ERROR(pool_.Run(ctx, "explaining the permission", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
-    for (const auto& r : tx.exec_prepared(kContributions, org_id, user_id,
-                                          static_cast<int>(resource.kind), resource.id)) {
+    for (const auto& r : tx.exec_prepared(
+             queries::kContributions, ctx.org_id, question.user_id,
+             pg::Param(question.resource.kind), question.resource.id,
+             pg::Param(ResourceKind::kOrganization), pg::Param(Role::kOwner),
+             pg::Param(Role::kCollaborator))) {
       v1::Contribution contribution;
-      contribution.set_source(static_cast<v1::Contribution::Source>(r[0].as<int>()));
-      contribution.set_role(std::string(RoleName(static_cast<Role>(r[1].as<int>()))));
-      contribution.set_group_id(r[2].as<std::string>());
-      contribution.set_group_name(r[3].as<std::string>());
+      ASSIGN_OR_RETURN(const v1::Contribution::Source source, SourceOf(pg::Text(r, "source")));
+      contribution.set_source(source);
+      contribution.set_role(std::string(RoleName(static_cast<Role>(r["role"].as<int>()))));
+      contribution.set_group_id(pg::Text(r, "group_id"));
+      contribution.set_group_name(pg::Text(r, "group_name"));
       out.push_back(std::move(contribution));
     }
     return absl::OkStatus();

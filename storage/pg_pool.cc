@@ -8,8 +8,6 @@
 namespace rolecall {
 namespace {
 
-thread_local std::optional<std::chrono::system_clock::time_point> current_deadline;
-
 // The statement timeout for `remaining_ms` of deadline, rounded up to a few steps: callers'
 // deadlines differ by milliseconds from call to call, and a session keeps its timeout until it
 // changes, so rounding spares a `SET statement_timeout` round trip on most calls.
@@ -31,17 +29,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace
-
-ScopedDeadline::ScopedDeadline(std::optional<std::chrono::system_clock::time_point> deadline)
-    : previous_(current_deadline) {
-  current_deadline = deadline;
-}
-
-ScopedDeadline::~ScopedDeadline() { current_deadline = previous_; }
-
-std::optional<std::chrono::system_clock::time_point> ScopedDeadline::Current() {
-  return current_deadline;
-}
 
 PgPool::PgPool(PoolOptions options, std::vector<PreparedStatement> statements,
                PoolObserver* observer)
@@ -151,13 +138,13 @@ void PgPool::CancelAll() {
   freed_.notify_all();
 }
 
-absl::Status PgPool::RunOnce(const std::string& org_id, const std::string& what,
+absl::Status PgPool::RunOnce(const RequestContext& ctx, const std::string& what,
                              const std::function<absl::Status(pqxx::connection&)>& fn,
                              bool stream, bool* broken) {
   int timeout_ms = static_cast<int>(options_.default_statement_timeout.count());
-  if (const auto deadline = ScopedDeadline::Current()) {
+  if (ctx.deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        *deadline - std::chrono::system_clock::now());
+        *ctx.deadline - std::chrono::system_clock::now());
     if (left.count() <= 0) {
       return absl::DeadlineExceededError(absl::StrCat(what, ": the caller's deadline passed"));
     }
@@ -167,14 +154,14 @@ absl::Status PgPool::RunOnce(const std::string& org_id, const std::string& what,
   absl::Status status = Acquire(stream, &c);
   if (!status.ok()) return status;
   try {
-    if (c.statement_timeout_ms != timeout_ms || !c.org_set || c.org_id != org_id) {
+    if (c.statement_timeout_ms != timeout_ms || !c.org_set || c.org_id != ctx.org_id) {
       // Session-wide, so they also hold in the transactions `fn` opens; both are set before
       // every unit of work that needs other values, so no work sees another's organization.
       c.org_set = false;
       pqxx::nontransaction set(*c.conn);
-      set.exec_prepared(kSetSession, org_id, std::to_string(timeout_ms));
+      set.exec_prepared(kSetSession, ctx.org_id, std::to_string(timeout_ms));
       c.statement_timeout_ms = timeout_ms;
-      c.org_id = org_id;
+      c.org_id = ctx.org_id;
       c.org_set = true;
     }
     status = fn(*c.conn);
@@ -186,13 +173,13 @@ absl::Status PgPool::RunOnce(const std::string& org_id, const std::string& what,
   return status;
 }
 
-absl::Status PgPool::Run(const std::string& org_id, const std::string& what,
+absl::Status PgPool::Run(const RequestContext& ctx, const std::string& what,
                          const std::function<absl::Status(pqxx::connection&)>& fn, Work work) {
   const auto start = std::chrono::steady_clock::now();
   bool broken = false;
   const bool stream = work == Work::kStream;
-  absl::Status status = RunOnce(org_id, what, fn, stream, &broken);
-  if (broken && work == Work::kRetryable) status = RunOnce(org_id, what, fn, stream, &broken);
+  absl::Status status = RunOnce(ctx, what, fn, stream, &broken);
+  if (broken && work == Work::kRetryable) status = RunOnce(ctx, what, fn, stream, &broken);
   if (observer_) observer_->OnQuery(what, SecondsSince(start), status);
   return status;
 }

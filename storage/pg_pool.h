@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "storage/context.h"
+#include "storage/pool_observer.h"
 
 namespace rolecall {
 
@@ -22,7 +24,7 @@ struct PoolOptions {
   // Streams (Work::kStream) hold at most this many connections at once, so slow stream readers
   // leave the rest to checks and writes; 0 = half of `size` (at least 1).
   int stream_connections = 0;
-  // The statement timeout of work that runs under no ScopedDeadline (a call without deadline).
+  // The statement timeout of work whose context has no deadline.
   std::chrono::milliseconds default_statement_timeout{30000};
 };
 
@@ -39,36 +41,6 @@ struct PreparedStatement {
   std::string sql;
 };
 
-// Receives the store's measurements (the server feeds them to its metrics).
-class PoolObserver {
- public:
-  virtual ~PoolObserver() = default;
-  // A connection was handed out after `wait_seconds`; `waited` when none was free at first.
-  virtual void OnAcquire(double wait_seconds, bool waited) = 0;
-  // Connections open, and of those in use, after any change.
-  virtual void OnUsage(int open, int in_use) = 0;
-  // One Run() finished: what it did (a constant description), how long, and how.
-  virtual void OnQuery(const std::string& what, double seconds, const absl::Status& status) = 0;
-  // A statement answering `checks` permission checks at once started (see CheckBatcher).
-  virtual void OnCheckBatch(int checks) = 0;
-};
-
-// The deadline of the call this thread is serving, for as long as the object lives. Database work
-// under it runs with a statement timeout of the time remaining (rounded up to one of a few steps,
-// from 100 ms to a minute), so a caller's deadline bounds the work it causes.
-class ScopedDeadline final {
- public:
-  explicit ScopedDeadline(std::optional<std::chrono::system_clock::time_point> deadline);
-  ~ScopedDeadline();
-  ScopedDeadline(const ScopedDeadline&) = delete;
-  ScopedDeadline& operator=(const ScopedDeadline&) = delete;
-
-  static std::optional<std::chrono::system_clock::time_point> Current();
-
- private:
-  std::optional<std::chrono::system_clock::time_point> previous_;
-};
-
 // A bounded pool of PostgreSQL connections. Connections are opened lazily, at most `size` at a
 // time; a connection that fails is dropped (with every idle one, since a failure usually means the
 // server restarted) and replaced on demand, so the pool recovers from a database restart without
@@ -81,14 +53,15 @@ class PgPool final {
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
 
-  // Runs `fn` on a pooled connection whose session sees only the rows of organization `org_id`
-  // (the setting `rolecall.org_id` that the row-level security policies read; empty: no
-  // organization's rows). libpqxx exceptions become statuses (see pg_errors.h). A kRetryable
+  // Runs `fn` on a pooled connection whose session sees only the rows of organization
+  // `ctx.org_id` (the setting `rolecall.org_id` that the row-level security policies read;
+  // empty: no organization's rows). libpqxx exceptions become statuses (see pg_errors.h). A kRetryable
   // `fn` runs once more on a fresh connection when the first one turns out broken, so it must
   // be a whole transaction, safe to run again. `what` names the operation in error messages and
-  // metrics; it must be a constant. Statements time out (DEADLINE_EXCEEDED) when the
-  // ScopedDeadline passes, or after the default statement timeout when there is none.
-  absl::Status Run(const std::string& org_id, const std::string& what,
+  // metrics; it must be a constant. Statements time out (DEADLINE_EXCEEDED) when
+  // `ctx.deadline` passes (rounded up to one of a few steps, from 100 ms to a minute, so most
+  // calls need no `SET`), or after the default statement timeout when there is none.
+  absl::Status Run(const RequestContext& ctx, const std::string& what,
                    const std::function<absl::Status(pqxx::connection&)>& fn,
                    Work work = Work::kRetryable);
 
@@ -109,7 +82,7 @@ class PgPool final {
 
   absl::Status Acquire(bool stream, Connection* out);
   void Release(Connection conn, bool broken, bool stream);
-  absl::Status RunOnce(const std::string& org_id, const std::string& what,
+  absl::Status RunOnce(const RequestContext& ctx, const std::string& what,
                        const std::function<absl::Status(pqxx::connection&)>& fn, bool stream,
                        bool* broken);
   void ReportUsage();

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "cli/commands.h"
+#include "cli/listing.h"
 #include "google/protobuf/util/time_util.h"
 #include "tests/support/reference_examples.h"
 
@@ -105,6 +107,49 @@ TEST(Output, PermissionsJsonOmitsAnAbsentCloudRole) {
   const auto json = PermissionsJson({page});
   EXPECT_FALSE(json["users"][0]["clouds"][0].contains("role"));
   EXPECT_EQ(json["users"][0]["clouds"][0]["projects"][0]["role"], "owner");
+}
+
+std::vector<std::string> CloudRow(const v1::Cloud& c) { return {c.cloud_id(), c.name()}; }
+
+// The printer every directory list uses: the header even for no items, `[]` for no JSON items.
+TEST(Listing, TableOrJsonPrintsTheHeaderOrAJsonArray) {
+  const auto print = TableOrJson<v1::Cloud>({"ID", "NAME"}, CloudRow);
+  v1::Cloud cloud;
+  cloud.set_cloud_id("cld_1");
+  cloud.set_name("prod");
+  EXPECT_EQ(print({cloud}, false), "ID     NAME\ncld_1  prod\n");
+  EXPECT_EQ(print({}, false), "ID  NAME\n");
+  EXPECT_EQ(print({cloud}, true),
+            "[\n  {\n    \"cloud_id\": \"cld_1\",\n    \"name\": \"prod\"\n  }\n]\n");
+  EXPECT_EQ(print({}, true), "[]\n");
+}
+
+TEST(Listing, JsonArrayUsesTheGivenForm) {
+  EXPECT_EQ(JsonArray(std::vector<v1::User>{Owner()}, UserJson),
+            Pretty(nlohmann::ordered_json::array({UserJson(Owner())})));
+}
+
+// Each command's flags bind into its own options, which the registry keeps; the handler of the
+// command given runs once with them.
+TEST(Registry, CommandsOwnTheirOptions) {
+  struct Options {
+    std::string name;
+  };
+  CommandEnv env;
+  Registry registry(env);
+  CLI::App app;
+  CLI::App& group = *Registry::Group(app, "thing", "Things.");
+  std::vector<std::string> ran;
+  for (const char* command : {"create", "delete"}) {
+    registry.Add(group,
+                 Command<Options>{command, "",
+                                  [](CLI::App& cmd, Options& o) { cmd.add_option("NAME", o.name); },
+                                  [&ran, command](CommandEnv&, const Options& o) {
+                                    ran.push_back(std::string(command) + " " + o.name);
+                                  }});
+  }
+  app.parse(std::vector<std::string>{"x", "delete", "thing"});  // reversed, as CLI11 wants
+  EXPECT_EQ(ran, std::vector<std::string>{"delete x"});
 }
 
 }  // namespace

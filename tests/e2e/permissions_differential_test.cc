@@ -16,6 +16,7 @@
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "storage/pg_store.h"
+#include "tests/support/model.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
@@ -27,87 +28,9 @@ using testing::AuthedContext;
 // Roles as in the API: 1 readonly, 2 collaborator, 3 owner; 0 none.
 const char* const kRoleNames[] = {"", "readonly", "collaborator", "owner"};
 
-// kind: 0 organization, 1 cloud, 2 project.
-struct Resource {
-  int kind;
-  std::string id;
-  bool operator<(const Resource& o) const { return std::tie(kind, id) < std::tie(o.kind, o.id); }
-};
-
-// The obviously-correct model: plain sets, and the contract's rules written out directly.
-struct Model {
-  struct User {
-    std::string email;
-    bool service_account = false;
-  };
-  std::string org_id;
-  std::map<std::string, User> users;                                    // id → user
-  std::map<std::string, std::string> group_names;                       // id → name
-  std::map<std::string, std::set<std::string>> members;                 // group id → user ids
-  std::map<std::string, std::string> clouds;                            // id → name
-  std::map<std::string, std::pair<std::string, std::string>> projects;  // id → (cloud, name)
-  std::set<std::tuple<std::string, Resource, int>> user_grants;         // (user, resource, role)
-  std::set<std::tuple<std::string, Resource, int>> group_grants;        // (group, resource, role)
-
-  std::set<std::string> GroupsOf(const std::string& user) const {
-    std::set<std::string> out;
-    for (const auto& [g, m] : members)
-      if (m.count(user)) out.insert(g);
-    return out;
-  }
-
-  int Granted(const std::string& user, const Resource& r) const {
-    int role = 0;
-    for (const auto& [u, res, ro] : user_grants)
-      if (u == user && !(res < r) && !(r < res)) role = std::max(role, ro);
-    const auto groups = GroupsOf(user);
-    for (const auto& [g, res, ro] : group_grants)
-      if (groups.count(g) && !(res < r) && !(r < res)) role = std::max(role, ro);
-    return role;
-  }
-
-  bool IsOwner(const std::string& user) const { return Granted(user, {0, org_id}) == 3; }
-
-  // The contract: most permissive grant; org owners own everything; members collaborate on
-  // the organization.
-  int Effective(const std::string& user, const Resource& r) const {
-    int role = Granted(user, r);
-    if (IsOwner(user)) role = 3;
-    if (r.kind == 0) role = std::max(role, 2);
-    return role;
-  }
-
-  std::vector<Resource> Resources() const {
-    std::vector<Resource> out = {{0, org_id}};
-    for (const auto& [id, name] : clouds) out.push_back({1, id});
-    for (const auto& [id, p] : projects) out.push_back({2, id});
-    return out;
-  }
-
-  void DeleteUser(const std::string& id) {
-    users.erase(id);
-    for (auto& [g, m] : members) m.erase(id);
-    std::erase_if(user_grants, [&](const auto& t) { return std::get<0>(t) == id; });
-  }
-  void DeleteGroup(const std::string& id) {
-    group_names.erase(id);
-    members.erase(id);
-    std::erase_if(group_grants, [&](const auto& t) { return std::get<0>(t) == id; });
-  }
-  void DeleteResource(const Resource& r) {
-    const auto on = [&](const auto& t) { return !(std::get<1>(t) < r) && !(r < std::get<1>(t)); };
-    std::erase_if(user_grants, on);
-    std::erase_if(group_grants, on);
-    if (r.kind == 2) projects.erase(r.id);
-    if (r.kind == 1) {
-      clouds.erase(r.id);
-      std::vector<std::string> gone;
-      for (const auto& [id, p] : projects)
-        if (p.first == r.id) gone.push_back(id);
-      for (const auto& id : gone) DeleteResource({2, id});
-    }
-  }
-};
+// The model (kinds and roles as numbers, the rules written out) is shared with FakeStore.
+using testing::Model;
+using testing::Resource;
 
 class Differential : public ::testing::Test {
  protected:
@@ -434,7 +357,7 @@ void CompareBatch(PgStore& store, const Model& m) {
   }
   checks.push_back({m.org_id, "usr_missing", {ResourceKind::kOrganization, m.org_id}});
   expected.push_back(-1);
-  auto answers = store.EffectiveRoles(checks);
+  auto answers = store.EffectiveRoles({}, checks);
   ASSERT_TRUE(answers.ok()) << answers.status();
   ASSERT_EQ(answers->size(), checks.size());
   for (size_t i = 0; i < checks.size(); ++i) {

@@ -7,7 +7,6 @@
 #include <future>
 #include <thread>
 
-#include "storage/pg_pool.h"
 
 namespace rolecall {
 namespace {
@@ -28,6 +27,23 @@ RoleCheck CheckOf(int n) {
           {ResourceKind::kProject, "prj_" + std::to_string(n * 31)}};
 }
 
+// Asks check `n` under `deadline`, answering through `done`.
+template <typename Done>
+void Send(CheckBatcher& batcher, int n, Done done, RequestContext::Deadline deadline = {}) {
+  const RoleCheck c = CheckOf(n);
+  batcher.Check(RequestContext{c.org_id, deadline}, RoleQuestion{c.user_id, c.resource},
+                std::move(done));
+}
+
+// Asks check `n` under `deadline` and waits for the answer.
+absl::StatusOr<Role> Ask(CheckBatcher& batcher, int n, RequestContext::Deadline deadline = {}) {
+  std::promise<absl::StatusOr<Role>> answer;
+  auto got = answer.get_future();
+  Send(batcher, n, [&answer](absl::StatusOr<Role> role) { answer.set_value(std::move(role)); },
+       deadline);
+  return got.get();
+}
+
 // Whether `got` is the answer to check `n` (its role, or its own NOT_FOUND).
 bool AnswersCheck(const absl::StatusOr<Role>& got, int n) {
   const absl::StatusOr<Role> want = Expected(CheckOf(n));
@@ -40,7 +56,8 @@ bool AnswersCheck(const absl::StatusOr<Role>& got, int n) {
 class FakeDatabase {
  public:
   CheckBatcher::Resolve Resolver() {
-    return [this](const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
+    return [this](const RequestContext::Deadline& deadline,
+                  const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
       const int now = ++running_;
       int seen = max_running_.load();
       while (now > seen && !max_running_.compare_exchange_weak(seen, now)) {
@@ -49,7 +66,7 @@ class FakeDatabase {
         std::unique_lock<std::mutex> lock(mu_);
         batches_.push_back(static_cast<int>(checks.size()));
         threads_.push_back(std::this_thread::get_id());
-        deadlines_.push_back(ScopedDeadline::Current());
+        deadlines_.push_back(deadline);
         released_.wait(lock, [&] { return !held_; });
       }
       --running_;
@@ -106,7 +123,7 @@ bool Eventually(Pred pred) {
 
 // Check `n`, asked from a thread of its own.
 std::future<absl::StatusOr<Role>> CheckOnAnotherThread(CheckBatcher& batcher, int n) {
-  return std::async(std::launch::async, [&batcher, n] { return batcher.Check(CheckOf(n)); });
+  return std::async(std::launch::async, [&batcher, n] { return Ask(batcher, n); });
 }
 
 // Holds the database and starts check 1, which then occupies a statement until db.Release().
@@ -120,9 +137,9 @@ std::future<absl::StatusOr<Role>> OccupyTheStatement(FakeDatabase& db, CheckBatc
 TEST(CheckBatcher, ALoneCheckRunsAtOnceByItselfOnTheCallingThread) {
   FakeDatabase db;
   CheckBatcher batcher(2, 100, db.Resolver());
-  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(1)), 1));
+  EXPECT_TRUE(AnswersCheck(Ask(batcher, 1), 1));
   std::optional<absl::StatusOr<Role>> answer;
-  batcher.Check(CheckOf(7), [&](absl::StatusOr<Role> role) { answer = std::move(role); });
+  Send(batcher, 7, [&](absl::StatusOr<Role> role) { answer = std::move(role); });
   ASSERT_TRUE(answer.has_value());  // answered before Check returned
   EXPECT_TRUE(AnswersCheck(*answer, 7));
   EXPECT_EQ(db.batches(), (std::vector<int>{1, 1}));
@@ -178,8 +195,7 @@ TEST(CheckBatcher, AQueuedCheckWhoseDeadlinePassedIsAnsweredWithoutRunning) {
   auto first = OccupyTheStatement(db, batcher);
   const auto deadline = std::chrono::system_clock::now() + 50ms;
   auto impatient = std::async(std::launch::async, [&] {
-    ScopedDeadline scoped(deadline);
-    return batcher.Check(CheckOf(2));
+    return Ask(batcher, 2, deadline);
   });
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   std::this_thread::sleep_until(deadline + 10ms);
@@ -199,8 +215,7 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (auto deadline : {soon, later}) {
     queued.push_back(std::async(std::launch::async, [&, deadline] {
-      ScopedDeadline scoped(deadline);
-      return batcher.Check(CheckOf(2));
+      return Ask(batcher, 2, deadline);
     }));
     const int n = static_cast<int>(queued.size());
     EXPECT_TRUE(Eventually([&] { return batcher.Queued() == n; }));
@@ -219,8 +234,9 @@ TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
   std::atomic<bool> throwing{true};
   const auto resolve = db.Resolver();
   CheckBatcher batcher(1, 100,
-                       [&](const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
-                         auto answers = resolve(checks);
+                       [&](const RequestContext::Deadline& deadline,
+                           const std::vector<RoleCheck>& checks) -> absl::StatusOr<Answers> {
+                         auto answers = resolve(deadline, checks);
                          if (throwing) throw std::runtime_error("boom");
                          return answers;
                        });
@@ -232,7 +248,7 @@ TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
   EXPECT_EQ(first.get().status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(second.get().status().code(), absl::StatusCode::kInternal);
   throwing = false;
-  EXPECT_TRUE(AnswersCheck(batcher.Check(CheckOf(3)), 3));  // the statement slot was freed
+  EXPECT_TRUE(AnswersCheck(Ask(batcher, 3), 3));  // the statement slot was freed
 }
 
 TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
@@ -244,7 +260,7 @@ TEST(CheckBatcher, ManyCallersEachGetTheirOwnAnswerWithinTheStatementBound) {
     callers.emplace_back([&, t] {
       for (int i = 0; i < 300; ++i) {
         const int n = t * 1000 + i;
-        if (!AnswersCheck(batcher.Check(CheckOf(n)), n)) ++wrong;
+        if (!AnswersCheck(Ask(batcher, n), n)) ++wrong;
       }
     });
   }
@@ -273,7 +289,7 @@ TEST(CheckBatcher, CallbacksFromManyThreadsEachGetTheirOwnAnswer) {
     callers.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         const int n = t * 1000 + i;
-        batcher.Check(CheckOf(n), [&, n](absl::StatusOr<Role> role) {
+        Send(batcher, n, [&, n](absl::StatusOr<Role> role) {
           std::lock_guard<std::mutex> lock(mu);
           if (!AnswersCheck(role, n)) ++wrong;
           if (++answered == kThreads * kEach) all_done.notify_one();
@@ -294,7 +310,7 @@ TEST(CheckBatcher, ShutdownWaitsForRunningStatementsAndRefusesQueuedChecks) {
   auto batcher = std::make_unique<CheckBatcher>(1, 100, db.Resolver());
   auto first = OccupyTheStatement(db, *batcher);
   std::promise<absl::StatusOr<Role>> queued;
-  batcher->Check(CheckOf(2), [&](absl::StatusOr<Role> role) { queued.set_value(role); });
+  Send(*batcher, 2, [&](absl::StatusOr<Role> role) { queued.set_value(role); });
   EXPECT_EQ(batcher->Queued(), 1);
   auto stopped = std::async(std::launch::async, [&] { batcher.reset(); });
   // The destructor waits for the statement in flight.

@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 absl::Status SelectOne(PgPool& pool) {
-  return pool.Run("", "select", [](pqxx::connection& c) {
+  return pool.Run(RequestContext{}, "select", [](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec("SELECT 1");
     return absl::OkStatus();
@@ -24,7 +24,7 @@ TEST(PoolPg, IsBounded) {
   PgPool pool(PoolOptions{db.url(), 1, 200ms}, {});
   // While the only connection is held, another caller times out with RESOURCE_EXHAUSTED.
   absl::Status inner;
-  const absl::Status outer = pool.Run("", "outer", [&](pqxx::connection&) {
+  const absl::Status outer = pool.Run(RequestContext{}, "outer", [&](pqxx::connection&) {
     inner = SelectOne(pool);
     return absl::OkStatus();
   });
@@ -38,7 +38,7 @@ TEST(PoolPg, ReusesConnections) {
   PgPool pool(PoolOptions{db.url(), 4, 1s}, {});
   std::string first_pid, second_pid;
   const auto pid = [&](std::string* out) {
-    return pool.Run("", "pid", [out](pqxx::connection& c) {
+    return pool.Run(RequestContext{}, "pid", [out](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
       *out = tx.exec("SELECT pg_backend_pid()")[0][0].as<std::string>();
       return absl::OkStatus();
@@ -65,23 +65,19 @@ TEST(PoolPg, ReconnectsAfterTheDatabaseRestarts) {
 TEST(PoolPg, TheCallersDeadlineBecomesAStatementTimeout) {
   testing::TestDatabase db(false);
   PgPool pool(PoolOptions{db.url(), 1, 1s}, {});
-  const auto sleep = [&](const char* seconds) {
-    return pool.Run("", "sleep", [&](pqxx::connection& c) {
+  const auto sleep = [&](const char* seconds, RequestContext::Deadline deadline = {}) {
+    return pool.Run(RequestContext{"", deadline}, "sleep", [&](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
       tx.exec(std::string("SELECT pg_sleep(") + seconds + ")");
       return absl::OkStatus();
     });
   };
-  {
-    ScopedDeadline deadline(std::chrono::system_clock::now() + 200ms);
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(sleep("5").code(), absl::StatusCode::kDeadlineExceeded);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  }
-  {
-    ScopedDeadline passed(std::chrono::system_clock::now() - 1ms);
-    EXPECT_EQ(sleep("0").code(), absl::StatusCode::kDeadlineExceeded);
-  }
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(sleep("5", std::chrono::system_clock::now() + 200ms).code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(sleep("0", std::chrono::system_clock::now() - 1ms).code(),
+            absl::StatusCode::kDeadlineExceeded);
   // Without a deadline the same (reused) connection has no timeout any more.
   EXPECT_TRUE(sleep("0.3").ok());
 }
@@ -90,7 +86,7 @@ TEST(PoolPg, ErrorsBecomeStatusesWithTheRightCode) {
   testing::TestDatabase db;
   PgPool pool(PoolOptions{db.url(), 2, 1s}, {});
   const auto run = [&](const std::string& sql) {
-    return pool.Run("", "test", [&](pqxx::connection& c) {
+    return pool.Run(RequestContext{}, "test", [&](pqxx::connection& c) {
       pqxx::work tx(c);
       tx.exec(sql);
       tx.commit();

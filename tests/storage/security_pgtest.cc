@@ -22,7 +22,7 @@ using testing::TestDatabase;
 
 // A statement's status when run on `pool` for `org_id`.
 absl::Status Exec(PgPool& pool, const std::string& org_id, const std::string& sql) {
-  return pool.Run(org_id, "test", [&](pqxx::connection& c) {
+  return pool.Run(RequestContext::Org(org_id), "test", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     tx.exec(sql);
     tx.commit();
@@ -32,7 +32,7 @@ absl::Status Exec(PgPool& pool, const std::string& org_id, const std::string& sq
 
 std::string Count(PgPool& pool, const std::string& org_id, const std::string& table) {
   std::string out;
-  const absl::Status s = pool.Run(org_id, "count", [&](pqxx::connection& c) {
+  const absl::Status s = pool.Run(RequestContext::Org(org_id), "count", [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     out = tx.exec("SELECT count(*) FROM " + table)[0][0].as<std::string>();
     return absl::OkStatus();
@@ -44,12 +44,12 @@ class SecurityPg : public ::testing::Test {
  protected:
   SecurityPg() : owner_(PoolOptions{db_.url(), 4}), store_(PoolOptions{db_.serving_url(), 4}) {
     for (const std::string* org : {&a_, &b_}) {
-      EXPECT_TRUE(owner_.CreateOrg(*org, *org).ok());
+      EXPECT_TRUE(owner_.CreateOrg(RequestContext::Org(*org), *org).ok());
       NewUserRow row;
       row.user_id = NewId("usr_");
       row.user.set_email("same@example.com");
       row.user.set_name("Same Name");
-      EXPECT_TRUE(owner_.CreateUsers(*org, {row}).ok());
+      EXPECT_TRUE(owner_.CreateUsers(RequestContext::Org(*org), {row}).ok());
       users_.push_back(row.user_id);
     }
   }
@@ -102,12 +102,12 @@ TEST_F(SecurityPg, TheServingRoleCannotChangeTheSchemaOrReachTheHost) {
     EXPECT_FALSE(s.ok()) << sql;
     EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("SQLSTATE"))) << sql;
   }
-  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "2");
-  auto role = store_.ConnectedRole();
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "3");
+  auto role = store_.ConnectedRole({});
   ASSERT_TRUE(role.ok()) << role.status();
   EXPECT_EQ(role->name, kDefaultServingRole);
   EXPECT_TRUE(role->row_security_applies);
-  auto owner = owner_.ConnectedRole();
+  auto owner = owner_.ConnectedRole({});
   ASSERT_TRUE(owner.ok());
   EXPECT_FALSE(owner->row_security_applies);  // what makes `serve` warn
 }
@@ -123,13 +123,13 @@ TEST_F(SecurityPg, MigrateRefusesToGrantARoleThatRowLevelSecurityWouldNotBind) {
 
 TEST_F(SecurityPg, AKeyBoundToAUserDiesWithTheUser) {
   ApiKeyRecord key{a_, NewId(""), "hash", Scope::kRead, users_[0], false};
-  ASSERT_TRUE(store_.InsertApiKey(key, "bound").ok());
+  ASSERT_TRUE(store_.InsertApiKey(RequestContext::Org(a_), key, "bound").ok());
   ApiKeyRecord unbound{a_, NewId(""), "hash", Scope::kRead, "", false};
-  ASSERT_TRUE(store_.InsertApiKey(unbound, "unbound").ok());
-  ASSERT_TRUE(store_.FindApiKey(key.key_id).ok());
-  ASSERT_TRUE(store_.DeleteUser(a_, users_[0]).ok());
-  EXPECT_EQ(store_.FindApiKey(key.key_id).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(store_.FindApiKey(unbound.key_id).ok());
+  ASSERT_TRUE(store_.InsertApiKey(RequestContext::Org(a_), unbound, "unbound").ok());
+  ASSERT_TRUE(store_.FindApiKey({}, key.key_id).ok());
+  ASSERT_TRUE(store_.DeleteUser(RequestContext::Org(a_), users_[0]).ok());
+  EXPECT_EQ(store_.FindApiKey({}, key.key_id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_.FindApiKey({}, unbound.key_id).ok());
 }
 
 TEST_F(SecurityPg, TheStreamBindsItsInputsHowHostileSoEver) {
@@ -140,7 +140,8 @@ TEST_F(SecurityPg, TheStreamBindsItsInputsHowHostileSoEver) {
     for (const std::string& after : {std::string(), attack}) {
       int users = 0;
       const absl::Status s = store_.StreamUserPermissions(
-          b_, user_id, after, [&](const std::string&) -> v1::UserPermissions* {
+          RequestContext::Org(b_), user_id, EmailCursor{after},
+          [&](const EmailCursor&) -> v1::UserPermissions* {
             ++users;
             return nullptr;
           });
@@ -155,10 +156,10 @@ TEST(PoolPg, StreamsDrawFromTheirShareOfThePool) {
   TestDatabase db(false);
   PgPool pool(PoolOptions{db.url(), 4, 300ms, /*stream_connections=*/1}, {});
   absl::Status second_stream, check;
-  const absl::Status first = pool.Run("", "stream", [&](pqxx::connection&) {
-    second_stream = pool.Run("", "stream", [](pqxx::connection&) { return absl::OkStatus(); },
+  const absl::Status first = pool.Run(RequestContext{}, "stream", [&](pqxx::connection&) {
+    second_stream = pool.Run(RequestContext{}, "stream", [](pqxx::connection&) { return absl::OkStatus(); },
                              Work::kStream);
-    check = pool.Run("", "check", [](pqxx::connection&) { return absl::OkStatus(); });
+    check = pool.Run(RequestContext{}, "check", [](pqxx::connection&) { return absl::OkStatus(); });
     return absl::OkStatus();
   }, Work::kStream);
   EXPECT_TRUE(first.ok());

@@ -23,7 +23,7 @@ class UsersPg : public ::testing::Test {
 
   std::string NewOrg() {
     const std::string org = NewOrgId();
-    EXPECT_TRUE(store_.CreateOrg(org, org).ok());
+    EXPECT_TRUE(store_.CreateOrg(RequestContext::Org(org), org).ok());
     return org;
   }
 
@@ -42,15 +42,15 @@ class UsersPg : public ::testing::Test {
   // Walks a whole listing page by page; the emails in the order returned.
   std::vector<std::string> Walk(const std::string& org, const UserQuery& q, int page_size) {
     std::vector<std::string> emails;
-    std::vector<std::string> after;
+    std::optional<EmailCursor> after;
     while (true) {
-      auto page = store_.ListUsers(org, q, after, page_size);
+      auto page = store_.ListUsers(RequestContext::Org(org), q, after, page_size);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) return emails;
       EXPECT_LE(static_cast<int>(page->items.size()), page_size);
       for (const auto& u : page->items) emails.push_back(u.email());
-      if (!page->more) return emails;
-      after = page->last_key;
+      if (!page->next) return emails;
+      after = page->next;
     }
   }
 
@@ -60,20 +60,19 @@ class UsersPg : public ::testing::Test {
 
 TEST_F(UsersPg, CreatedUsersGetDatabaseTimestampsAndAreCollaborators) {
   const std::string org = NewOrg();
-  auto created = store_.CreateUsers(org, {Row("a@x.io"), Row("b@x.io")});
+  auto created = store_.CreateUsers(RequestContext::Org(org), {Row("a@x.io"), Row("b@x.io")});
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_EQ(created->size(), 2u);
   EXPECT_GT((*created)[0].created_at().seconds(), 1700000000);
-  auto page = store_.ListUsers(org, {}, {}, 10);
+  auto page = store_.ListUsers(RequestContext::Org(org), {}, {}, 10);
   ASSERT_TRUE(page.ok());
   for (const auto& u : page->items) EXPECT_EQ(u.permission_level(), "collaborator");
 }
 
 TEST_F(UsersPg, MidBatchConflictCreatesNothingAndNamesEveryTakenEmail) {
   const std::string org = NewOrg();
-  ASSERT_TRUE(store_.CreateUsers(org, {Row("taken@x.io"), Row("also@x.io")}).ok());
-  auto result = store_.CreateUsers(
-      org, {Row("new1@x.io"), Row("TAKEN@x.io"), Row("new2@x.io"), Row("also@x.io")});
+  ASSERT_TRUE(store_.CreateUsers(RequestContext::Org(org), {Row("taken@x.io"), Row("also@x.io")}).ok());
+  auto result = store_.CreateUsers(RequestContext::Org(org), {Row("new1@x.io"), Row("TAKEN@x.io"), Row("new2@x.io"), Row("also@x.io")});
   ASSERT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("taken@x.io"));
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("also@x.io"));
@@ -91,8 +90,8 @@ TEST_F(UsersPg, ConcurrentOverlappingBatchesCreateTheSharedUserOnce) {
     a.push_back(Row("shared@x.io"));
     b.insert(b.begin(), Row("Shared@X.io"));
     absl::Status sa, sb;
-    std::thread ta([&] { sa = store_.CreateUsers(org, a).status(); });
-    std::thread tb([&] { sb = store_.CreateUsers(org, b).status(); });
+    std::thread ta([&] { sa = store_.CreateUsers(RequestContext::Org(org), a).status(); });
+    std::thread tb([&] { sb = store_.CreateUsers(RequestContext::Org(org), b).status(); });
     ta.join();
     tb.join();
     ASSERT_NE(sa.ok(), sb.ok()) << "round " << round << ": " << sa << " / " << sb;
@@ -114,7 +113,7 @@ TEST_F(UsersPg, PagingReturnsEveryUserOnceInOrderWithEveryFilter) {
     const std::string email = (i % 3 ? "User" : "member") + std::to_string(i) + "@Example.com";
     rows.push_back(Row(email, i % 2 ? "Odd Person" : "Even Person"));
   }
-  ASSERT_TRUE(store_.CreateUsers(org, rows).ok());
+  ASSERT_TRUE(store_.CreateUsers(RequestContext::Org(org), rows).ok());
   db_.Exec("UPDATE users SET is_service_account = true WHERE org_id = '" + org +
            "' AND email LIKE '%5@%'");
 
@@ -157,36 +156,33 @@ TEST_F(UsersPg, PagingReturnsEveryUserOnceInOrderWithEveryFilter) {
 
 TEST_F(UsersPg, OrganizationsAreIsolated) {
   const std::string a = NewOrg(), b = NewOrg();
-  ASSERT_TRUE(store_.CreateUsers(a, {Row("same@x.io", "In A")}).ok());
-  ASSERT_TRUE(store_.CreateUsers(b, {Row("same@x.io", "In B")}).ok());
-  auto page = store_.ListUsers(b, {}, {}, 50);
+  ASSERT_TRUE(store_.CreateUsers(RequestContext::Org(a), {Row("same@x.io", "In A")}).ok());
+  ASSERT_TRUE(store_.CreateUsers(RequestContext::Org(b), {Row("same@x.io", "In B")}).ok());
+  auto page = store_.ListUsers(RequestContext::Org(b), {}, {}, 50);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->items[0].name(), "In B");
-  v1::GetUserRequest by_id;
-  by_id.set_user_id(page->items[0].user_id());
-  EXPECT_EQ(store_.FindUser(a, by_id, AccountFilter::kAll)->match_count, 0);
+  const UserKey by_id{UserKey::By::kId, page->items[0].user_id()};
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(a), by_id, AccountFilter::kAll)->match_count, 0);
 }
 
 TEST_F(UsersPg, FindUserByEmailIsCaseInsensitiveAndCountsNameMatches) {
   const std::string org = NewOrg();
   ASSERT_TRUE(
       store_
-          .CreateUsers(org, {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"), Row("cy@x.io", "Cy")})
+          .CreateUsers(RequestContext::Org(org), {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"), Row("cy@x.io", "Cy")})
           .ok());
-  v1::GetUserRequest by_email;
-  by_email.set_email("ANN@X.IO");
-  auto match = store_.FindUser(org, by_email, AccountFilter::kAll);
+  const UserKey by_email{UserKey::By::kEmail, "ANN@X.IO"};
+  auto match = store_.FindUser(RequestContext::Org(org), by_email, AccountFilter::kAll);
   ASSERT_TRUE(match.ok());
   EXPECT_EQ(match->match_count, 1);
   EXPECT_EQ(match->user->email(), "ann@x.io");
-  v1::GetUserRequest by_name;
-  by_name.set_name("Sam");
-  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kAll)->match_count, 2);
-  by_name.set_name("sam");  // names match exactly
-  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kAll)->match_count, 0);
-  by_name.set_name("Cy");
-  EXPECT_EQ(store_.FindUser(org, by_name, AccountFilter::kServiceAccounts)->match_count, 0);
+  UserKey by_name{UserKey::By::kName, "Sam"};
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count, 2);
+  by_name.value = "sam";  // names match exactly
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count, 0);
+  by_name.value = "Cy";
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kServiceAccounts)->match_count, 0);
 }
 
 }  // namespace

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <cstdint>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/status.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "storage/pg_pool.h"
+#include "storage/queries.h"
+#include "storage/records.h"
+
+// The shapes of work the PostgreSQL store does with its named queries (storage/queries.h), each
+// written once: read one row, list a page, insert returning a row, change exactly one row.
+// Rows are read by column name, through one decoder per kind of row.
+namespace rolecall::pg {
+
+// Roles and resource kinds as the queries take them (the values the schema stores).
+inline int Param(Role role) { return static_cast<int>(role); }
+inline int Param(ResourceKind kind) { return static_cast<int>(kind); }
+
+// NOT_FOUND "<what> '<id>' not found", the id clipped.
+absl::Status NotFound(const std::string& what, const std::string& id);
+
+// Integer microseconds since the epoch (as the queries return times) into `ts`.
+void SetMicros(google::protobuf::Timestamp* ts, int64_t micros);
+
+// Column `column` of `row` as text / as a timestamp (left unset when NULL).
+inline std::string Text(const pqxx::row& row, const char* column) {
+  return row[column].as<std::string>();
+}
+inline void SetTime(google::protobuf::Timestamp* ts, const pqxx::row& row, const char* column) {
+  if (!row[column].is_null()) SetMicros(ts, row[column].as<int64_t>());
+}
+
+// The row `query` returns in a read-only transaction, decoded; `not_found` when there is none.
+template <typename Item, typename Decode, typename... Params>
+absl::StatusOr<Item> ReadOne(PgPool& pool, const RequestContext& ctx, const char* what,
+                             const char* query, const absl::Status& not_found, Decode decode,
+                             const Params&... params) {
+  Item out;
+  RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    const pqxx::result rows = tx.exec_prepared(query, params...);
+    if (rows.empty()) return not_found;
+    out = decode(rows[0]);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// The page that `rows`, fetched with a limit of `limit` + 1, make: the extra row only tells that
+// more follow.
+template <typename Item, typename Cursor, typename Decode, typename CursorOf>
+Page<Item, Cursor> PageOfRows(const pqxx::result& rows, int limit, Decode decode,
+                              CursorOf cursor_of) {
+  Page<Item, Cursor> page;
+  for (pqxx::result::size_type i = 0; i < rows.size(); ++i) {
+    if (static_cast<int>(i) == limit) {
+      page.next = cursor_of(rows[i - 1]);
+      break;
+    }
+    page.items.push_back(decode(rows[i]));
+  }
+  return page;
+}
+
+// One page of a listing: `query` takes `params` and then the limit, and returns rows in cursor
+// order.
+template <typename Item, typename Cursor, typename Decode, typename CursorOf, typename... Params>
+absl::StatusOr<Page<Item, Cursor>> ListPage(PgPool& pool, const RequestContext& ctx,
+                                            const char* what, const char* query, int limit,
+                                            Decode decode, CursorOf cursor_of,
+                                            const Params&... params) {
+  Page<Item, Cursor> page;
+  RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    page = PageOfRows<Item, Cursor>(tx.exec_prepared(query, params..., limit + 1), limit, decode,
+                                    cursor_of);
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+// Runs an INSERT … RETURNING of one row and decodes it. A unique violation comes back as
+// `taken` and a foreign-key violation as `missing`, when those are not OK.
+template <typename Item, typename Decode, typename... Params>
+absl::StatusOr<Item> InsertOne(PgPool& pool, const RequestContext& ctx, const char* what,
+                               const char* query, const absl::Status& taken,
+                               const absl::Status& missing, Decode decode,
+                               const Params&... params) {
+  Item out;
+  const absl::Status s = pool.Run(ctx, what, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    out = decode(tx.exec_prepared1(query, params...));
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (s.code() == absl::StatusCode::kAlreadyExists && !taken.ok()) return taken;
+  if (s.code() == absl::StatusCode::kNotFound && !missing.ok()) return missing;
+  RETURN_IF_ERROR(s);
+  return out;
+}
+
+// Runs an UPDATE or DELETE that must change a row; `not_found` (and nothing changed) otherwise.
+template <typename... Params>
+absl::Status ChangeOne(PgPool& pool, const RequestContext& ctx, const char* what,
+                       const char* query, const absl::Status& not_found,
+                       const Params&... params) {
+  return pool.Run(ctx, what, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    if (tx.exec_prepared(query, params...).affected_rows() == 0) return not_found;
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace rolecall::pg
