@@ -38,9 +38,9 @@ class Authenticator final {
   // `failures_per_minute` 0: no limit.
   Authenticator(KeyStore& keys, Metrics& metrics, int failures_per_minute);
 
-  // The caller of the key in the metadata; the call's deadline bounds the key's lookup. UNAUTHENTICATED for a missing, malformed, unknown or
-  // revoked key; RESOURCE_EXHAUSTED for a peer over its failure limit; UNAVAILABLE when keys
-  // cannot be read.
+  // The caller of the key in the metadata; the call's deadline bounds the key's lookup.
+  // UNAUTHENTICATED for a missing, malformed, unknown or revoked key; RESOURCE_EXHAUSTED for a peer
+  // over its failure limit; UNAVAILABLE when keys cannot be read.
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx);
 
   // OK when the key's scope covers `needed`; PERMISSION_DENIED otherwise. A key's scope is an
@@ -78,9 +78,9 @@ class Authenticator final {
   std::unordered_map<std::string, Failures> failures_;  // guarded by mu_; by peer address
 };
 
-// Creates a key for the existing organization `ctx.org_id` (and principal, when given) and returns it, to be
-// shown to its owner once (FormatApiKey); only its secret's hash is stored. Used by the API and by
-// `rolecall-server create-api-key`.
+// Creates a key for the existing organization `ctx.org_id` (and principal, when given) and returns
+// it, to be shown to its owner once (FormatApiKey); only its secret's hash is stored. Used by the
+// API and by `rolecall-server create-api-key`.
 absl::StatusOr<ApiKeyParts> IssueApiKey(KeyStore& keys, const RequestContext& ctx, Scope scope,
                                         const std::string& principal_user_id,
                                         const std::string& name);

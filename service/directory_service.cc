@@ -82,12 +82,11 @@ grpc::Status DeleteById(ServiceEnv& env, const char* method, grpc::ServerContext
 }
 
 // Adds or removes members with `change`, answering how many memberships changed.
-grpc::Status ChangeMembers(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
-                           const v1::GroupMembersRequest& request,
-                           v1::GroupMembersResponse* response,
-                           absl::StatusOr<int> (DirectoryStore::*change)(
-                               const RequestContext&, const std::string&,
-                               const std::vector<std::string>&)) {
+grpc::Status ChangeMembers(
+    ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+    const v1::GroupMembersRequest& request, v1::GroupMembersResponse* response,
+    absl::StatusOr<int> (DirectoryStore::*change)(const RequestContext&, const std::string&,
+                                                  const std::vector<std::string>&)) {
   return Call(env, method, *ctx).Run(Scope::kAdmin, request, [&](Call& call) -> absl::Status {
     RETURN_IF_ERROR(CheckMembers(request));
     ASSIGN_OR_RETURN(const int changed,
@@ -248,8 +247,8 @@ grpc::Status DirectoryServiceImpl::ListGroupMemberships(
     // ListRequest.parent_id is, for memberships, the group.
     const MembershipQuery query{request->parent_id()};
     return StreamPages<NameIdCursor>(
-        call, *request, writer, {query.group_id}, &v1::ListGroupMembershipsPage::mutable_memberships,
-        [&](const auto& after, int limit) {
+        call, *request, writer, {query.group_id},
+        &v1::ListGroupMembershipsPage::mutable_memberships, [&](const auto& after, int limit) {
           return env_.directory.ListMemberships(call.context(), query, after, limit);
         });
   });
@@ -278,12 +277,12 @@ grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
                                              const v1::GrantRoleRequest* request,
                                              v1::Grant* response) {
-  return Answer(env_, "GrantRole", ctx, Scope::kAdmin, *request, response,
-                [&](Call& call) -> absl::StatusOr<v1::Grant> {
-                  ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
-                  return env_.directory.GrantRole(call.context(), args.resource, args.principal,
-                                                  args.role);
-                });
+  return Answer(
+      env_, "GrantRole", ctx, Scope::kAdmin, *request, response,
+      [&](Call& call) -> absl::StatusOr<v1::Grant> {
+        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
+        return env_.directory.GrantRole(call.context(), args.resource, args.principal, args.role);
+      });
 }
 
 grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
@@ -292,8 +291,7 @@ grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
   return Call(env_, "RevokeRole", *ctx)
       .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
         ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
-        return env_.directory.RevokeRole(call.context(), args.resource, args.principal,
-                                         args.role);
+        return env_.directory.RevokeRole(call.context(), args.resource, args.principal, args.role);
       });
 }
 
@@ -305,8 +303,7 @@ grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
         ASSIGN_OR_RETURN(const ResourceKey resource,
                          ResourceFrom(request->resource(), call.caller().org_id, "resource"));
         return StreamPages<GrantCursor>(
-            call, *request, writer,
-            {std::to_string(static_cast<int>(resource.kind)), resource.id},
+            call, *request, writer, {std::to_string(static_cast<int>(resource.kind)), resource.id},
             &v1::ListGrantsPage::mutable_grants, [&](const auto& after, int limit) {
               return env_.directory.ListGrants(call.context(), resource, after, limit);
             });

@@ -81,7 +81,8 @@ class Call final {
     return true;
   }
 
-  // Begins (needing `scope`, checking `request`), runs `handler`, and Ends. An exception from the handler ends the call with INTERNAL.
+  // Begins (needing `scope`, checking `request`), runs `handler`, and Ends. An exception from the
+  // handler ends the call with INTERNAL.
   grpc::Status Run(Scope scope, const google::protobuf::Message& request,
                    const std::function<absl::Status(Call&)>& handler);
 

@@ -102,8 +102,8 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
               "default rolecall_app), not as a superuser or the schema owner"}});
   }
   s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
-  s->auth_ = std::make_unique<Authenticator>(*s->store_, s->metrics_,
-                                             options.auth_failures_per_minute);
+  s->auth_ =
+      std::make_unique<Authenticator>(*s->store_, s->metrics_, options.auth_failures_per_minute);
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
   s->streams_ =
       std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));

@@ -75,8 +75,9 @@ grpc::Status UserServiceImpl::GetUser(grpc::ServerContext* ctx, const v1::GetUse
       return absl::NotFoundError(absl::StrCat("No user found matching '", Clip(wanted), "'."));
     }
     if (match.match_count > 1) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          match.match_count, " users are named '", Clip(wanted), "'. Please use --email to pick one."));
+      return absl::FailedPreconditionError(absl::StrCat(match.match_count, " users are named '",
+                                                        Clip(wanted),
+                                                        "'. Please use --email to pick one."));
     }
     *response = std::move(*match.user);
     return absl::OkStatus();

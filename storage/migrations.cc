@@ -117,8 +117,10 @@ absl::StatusOr<std::vector<std::string>> Migrate(pqxx::connection& conn,
 }
 
 absl::Status GrantServingRole(pqxx::connection& conn, const std::string& role) {
-  bool name_ok = !role.empty() && role.size() <= 63 && !std::isdigit(static_cast<unsigned char>(role[0]));
-  for (char c : role) name_ok = name_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  bool name_ok =
+      !role.empty() && role.size() <= 63 && !std::isdigit(static_cast<unsigned char>(role[0]));
+  for (char c : role)
+    name_ok = name_ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   if (!name_ok) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--app-role: '", role, "' is not a role name (lowercase letters, digits and _)"));
@@ -138,17 +140,18 @@ absl::Status GrantServingRole(pqxx::connection& conn, const std::string& role) {
     // bound role name (quoted with %I), the current schema and fixed text.
     std::vector<std::string> statements;
     if (found.empty()) {
-      statements.push_back(tx.exec_params("SELECT format('CREATE ROLE %I LOGIN', $1::text)", role)[0][0]
-                               .as<std::string>());
+      statements.push_back(
+          tx.exec_params("SELECT format('CREATE ROLE %I LOGIN', $1::text)", role)[0][0]
+              .as<std::string>());
     }
-    for (const auto& r : tx.exec_params(
-             "SELECT format(s, current_schema(), $1::text) FROM unnest(ARRAY["
-             "  'GRANT USAGE ON SCHEMA %I TO %I',"
-             "  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I',"
-             "  'REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM %I',"
-             "  'GRANT EXECUTE ON FUNCTION %I.rolecall_find_api_key(text) TO %I'"
-             "]) WITH ORDINALITY AS t(s, n) ORDER BY n",
-             role)) {
+    for (const auto& r :
+         tx.exec_params("SELECT format(s, current_schema(), $1::text) FROM unnest(ARRAY["
+                        "  'GRANT USAGE ON SCHEMA %I TO %I',"
+                        "  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I',"
+                        "  'REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM %I',"
+                        "  'GRANT EXECUTE ON FUNCTION %I.rolecall_find_api_key(text) TO %I'"
+                        "]) WITH ORDINALITY AS t(s, n) ORDER BY n",
+                        role)) {
       statements.push_back(r[0].as<std::string>());
     }
     for (const auto& statement : statements) tx.exec(statement);

@@ -66,8 +66,7 @@ absl::Status NameTaken(const char* what, const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const RequestContext& ctx,
-                                               const std::string& name) {
+absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const RequestContext& ctx, const std::string& name) {
   return pg::InsertOne<v1::Cloud>(pool_, ctx, "creating the cloud", queries::kInsertCloud,
                                   NameTaken("a cloud", name), absl::OkStatus(), CloudFromRow,
                                   ctx.org_id, NewId("cld_"), name);
@@ -126,10 +125,9 @@ absl::Status PgStore::DeleteProject(const RequestContext& ctx, const std::string
 
 absl::StatusOr<v1::UserGroup> PgStore::CreateGroup(const RequestContext& ctx,
                                                    const std::string& name) {
-  return pg::InsertOne<v1::UserGroup>(pool_, ctx, "creating the user group",
-                                      queries::kInsertGroup, NameTaken("a user group", name),
-                                      absl::OkStatus(), GroupFromRow, ctx.org_id, NewId("ug_"),
-                                      name);
+  return pg::InsertOne<v1::UserGroup>(pool_, ctx, "creating the user group", queries::kInsertGroup,
+                                      NameTaken("a user group", name), absl::OkStatus(),
+                                      GroupFromRow, ctx.org_id, NewId("ug_"), name);
 }
 
 absl::StatusOr<v1::UserGroup> PgStore::GetGroup(const RequestContext& ctx, const std::string& key,
@@ -158,8 +156,8 @@ absl::StatusOr<Page<v1::GroupMembership, NameIdCursor>> PgStore::ListMemberships
     const std::optional<NameIdCursor>& after, int limit) {
   const NameIdCursor from = after.value_or(NameIdCursor{});
   return pg::ListPage<v1::GroupMembership, NameIdCursor>(
-      pool_, ctx, "listing group memberships", queries::kListMemberships, limit,
-      MembershipFromRow, NameIdOf<kGroupId>, ctx.org_id, from.name, from.id, query.group_id);
+      pool_, ctx, "listing group memberships", queries::kListMemberships, limit, MembershipFromRow,
+      NameIdOf<kGroupId>, ctx.org_id, from.name, from.id, query.group_id);
 }
 
 namespace {
@@ -178,8 +176,8 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(pqxx::transaction_base& tx
     }
   }
   if (!unknown.empty()) {
-    return absl::NotFoundError(absl::StrCat("no such user", unknown.size() > 1 ? "s" : "", ": ",
-                                            ClipList(unknown)));
+    return absl::NotFoundError(
+        absl::StrCat("no such user", unknown.size() > 1 ? "s" : "", ": ", ClipList(unknown)));
   }
   return ids;
 }
@@ -229,8 +227,8 @@ absl::StatusOr<int> PgStore::RemoveMembers(const RequestContext& ctx, const std:
       if (!gone.count(ids[i])) not_members.push_back(users[i]);
     }
     if (!not_members.empty()) {
-      return absl::NotFoundError(absl::StrCat("not members of the group: ",
-                                              ClipList(not_members), "; no member was removed"));
+      return absl::NotFoundError(absl::StrCat("not members of the group: ", ClipList(not_members),
+                                              "; no member was removed"));
     }
     removed = static_cast<int>(gone.size());
     if (removed > 0) tx.exec_prepared(queries::kTouchGroup, ctx.org_id, group_id);
@@ -259,8 +257,8 @@ absl::StatusOr<ResolvedPrincipal> ResolvePrincipal(pqxx::transaction_base& tx,
 absl::Status CheckResource(pqxx::transaction_base& tx, const std::string& org_id,
                            const ResourceKey& r) {
   if (!tx.exec_prepared1(queries::kResourceExists, org_id, pg::Param(r.kind), r.id,
-                         pg::Param(ResourceKind::kOrganization), pg::Param(ResourceKind::kCloud))
-           ["found"]
+                         pg::Param(ResourceKind::kOrganization),
+                         pg::Param(ResourceKind::kCloud))["found"]
            .as<bool>()) {
     return pg::NotFound(std::string(ResourceKindName(r.kind)), r.id);
   }
@@ -291,17 +289,16 @@ void SetPrincipal(v1::PrincipalRef* ref, bool group, const std::string& id) {
 
 }  // namespace
 
-absl::StatusOr<v1::Grant> PgStore::GrantRole(const RequestContext& ctx,
-                                             const ResourceKey& resource,
+absl::StatusOr<v1::Grant> PgStore::GrantRole(const RequestContext& ctx, const ResourceKey& resource,
                                              const PrincipalKey& principal, Role role) {
   v1::Grant out;
   RETURN_IF_ERROR(pool_.Run(ctx, "granting the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
     RETURN_IF_ERROR(CheckResource(tx, ctx.org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, ctx.org_id, principal));
-    const auto row = tx.exec_prepared1(principal.group ? queries::kGrantGroup : queries::kGrantUser,
-                                       ctx.org_id, who.id, pg::Param(resource.kind), resource.id,
-                                       pg::Param(role));
+    const auto row =
+        tx.exec_prepared1(principal.group ? queries::kGrantGroup : queries::kGrantUser, ctx.org_id,
+                          who.id, pg::Param(resource.kind), resource.id, pg::Param(role));
     tx.commit();
     SetResource(out.mutable_resource(), resource);
     SetPrincipal(out.mutable_principal(), principal.group, who.id);
@@ -319,9 +316,8 @@ absl::Status PgStore::RevokeRole(const RequestContext& ctx, const ResourceKey& r
     pqxx::work tx(c);
     RETURN_IF_ERROR(CheckResource(tx, ctx.org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, ctx.org_id, principal));
-    if (tx.exec_prepared(principal.group ? queries::kRevokeGroup : queries::kRevokeUser,
-                         ctx.org_id, who.id, pg::Param(resource.kind), resource.id,
-                         pg::Param(role))
+    if (tx.exec_prepared(principal.group ? queries::kRevokeGroup : queries::kRevokeUser, ctx.org_id,
+                         who.id, pg::Param(resource.kind), resource.id, pg::Param(role))
             .affected_rows() == 0) {
       return absl::NotFoundError(
           absl::StrCat(principal.group ? "user group '" : "user '", Clip(principal.id_or_email),
@@ -334,8 +330,8 @@ absl::Status PgStore::RevokeRole(const RequestContext& ctx, const ResourceKey& r
 }
 
 absl::StatusOr<Page<v1::Grant, GrantCursor>> PgStore::ListGrants(
-    const RequestContext& ctx, const ResourceKey& resource,
-    const std::optional<GrantCursor>& after, int limit) {
+    const RequestContext& ctx, const ResourceKey& resource, const std::optional<GrantCursor>& after,
+    int limit) {
   Page<v1::Grant, GrantCursor> page;
   const GrantCursor from = after.value_or(GrantCursor{true, "", 0});
   const auto decode = [&](const pqxx::row& r) {

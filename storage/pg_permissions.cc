@@ -57,9 +57,9 @@ absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const RequestContex
   RETURN_IF_ERROR(pool_.Run(ctx, "listing organization owners", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
-    for (const auto& r : tx.exec_prepared(queries::kOrgOwners, ctx.org_id,
-                                          pg::Param(ResourceKind::kOrganization),
-                                          pg::Param(Role::kOwner))) {
+    for (const auto& r :
+         tx.exec_prepared(queries::kOrgOwners, ctx.org_id, pg::Param(ResourceKind::kOrganization),
+                          pg::Param(Role::kOwner))) {
       v1::OrgOwner o;
       o.set_user_email(pg::Text(r, "email"));
       o.set_user_id(pg::Text(r, "user_id"));
@@ -158,49 +158,51 @@ absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
   for (const std::vector<size_t>& group : ByOrganization(checks)) {
     const std::string& org_id = checks[group[0]].org_id;
     const std::string batch = ChecksJson(checks, group);
-    RETURN_IF_ERROR(pool_.Run(RequestContext::Org(org_id, deadline), "checking the permission",
-                              [&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      const pqxx::result rows = tx.exec_prepared(
-          queries::kEffectiveRoles, batch, pg::Param(ResourceKind::kOrganization),
-          pg::Param(ResourceKind::kCloud), pg::Param(Role::kOwner),
-          pg::Param(Role::kCollaborator));
-      if (rows.size() != group.size()) {
-        return absl::InternalError("checking the permission: unexpected rows from the database");
-      }
-      for (const auto& r : rows) {
-        const size_t k = r["i"].as<size_t>();
-        if (k >= group.size()) {
-          return absl::InternalError("checking the permission: unexpected row from the database");
-        }
-        const size_t i = group[k];
-        const RoleCheck& check = checks[i];
-        if (!r["user_found"].as<bool>()) {
-          out[i] = pg::NotFound("user", check.user_id);
-        } else if (!r["resource_found"].as<bool>()) {
-          out[i] = pg::NotFound(std::string(ResourceKindName(check.resource.kind)),
-                                check.resource.id);
-        } else {
-          out[i] = static_cast<Role>(r["role"].as<int>());
-        }
-      }
-      return absl::OkStatus();
-    }));
+    RETURN_IF_ERROR(pool_.Run(
+        RequestContext::Org(org_id, deadline), "checking the permission", [&](pqxx::connection& c) {
+          pqxx::nontransaction tx(c);
+          const pqxx::result rows = tx.exec_prepared(
+              queries::kEffectiveRoles, batch, pg::Param(ResourceKind::kOrganization),
+              pg::Param(ResourceKind::kCloud), pg::Param(Role::kOwner),
+              pg::Param(Role::kCollaborator));
+          if (rows.size() != group.size()) {
+            return absl::InternalError(
+                "checking the permission: unexpected rows from the database");
+          }
+          for (const auto& r : rows) {
+            const size_t k = r["i"].as<size_t>();
+            if (k >= group.size()) {
+              return absl::InternalError(
+                  "checking the permission: unexpected row from the database");
+            }
+            const size_t i = group[k];
+            const RoleCheck& check = checks[i];
+            if (!r["user_found"].as<bool>()) {
+              out[i] = pg::NotFound("user", check.user_id);
+            } else if (!r["resource_found"].as<bool>()) {
+              out[i] = pg::NotFound(std::string(ResourceKindName(check.resource.kind)),
+                                    check.resource.id);
+            } else {
+              out[i] = static_cast<Role>(r["role"].as<int>());
+            }
+          }
+          return absl::OkStatus();
+        }));
   }
   return out;
 }
 
-absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(
-    const RequestContext& ctx, const RoleQuestion& question) {
+absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const RequestContext& ctx,
+                                                                     const RoleQuestion& question) {
   std::vector<v1::Contribution> out;
   RETURN_IF_ERROR(pool_.Run(ctx, "explaining the permission", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
-    for (const auto& r : tx.exec_prepared(
-             queries::kContributions, ctx.org_id, question.user_id,
-             pg::Param(question.resource.kind), question.resource.id,
-             pg::Param(ResourceKind::kOrganization), pg::Param(Role::kOwner),
-             pg::Param(Role::kCollaborator))) {
+    for (const auto& r :
+         tx.exec_prepared(queries::kContributions, ctx.org_id, question.user_id,
+                          pg::Param(question.resource.kind), question.resource.id,
+                          pg::Param(ResourceKind::kOrganization), pg::Param(Role::kOwner),
+                          pg::Param(Role::kCollaborator))) {
       v1::Contribution contribution;
       ASSIGN_OR_RETURN(const v1::Contribution::Source source, SourceOf(pg::Text(r, "source")));
       contribution.set_source(source);
