@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+
 namespace rolecall {
 
 std::string NewId(std::string_view prefix) {
@@ -24,6 +26,20 @@ std::string RandomToken(size_t n) {
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(out.find('\0'));
   return out;
+}
+
+std::string ServiceAccountSlug(std::string_view name) {
+  std::string slug;
+  for (char c : name) {
+    c = absl::ascii_tolower(c);
+    if (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-') {
+      slug.push_back(c);
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug.push_back('-');
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
 }
 
 }  // namespace rolecall

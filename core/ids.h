@@ -11,4 +11,8 @@ std::string NewId(std::string_view prefix);
 // `n` random bytes encoded as unpadded URL-safe base64.
 std::string RandomToken(size_t n);
 
+// The local part of a service account's email, made from its name: "Service Bot" → "service-bot"
+// (lowercase ASCII letters, digits, '.', '_', '-'; each other run becomes one '-', none at the ends).
+std::string ServiceAccountSlug(std::string_view name);
+
 }  // namespace rolecall

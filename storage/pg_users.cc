@@ -59,20 +59,6 @@ const char* KeyParam(UserKey::By by) {
   return "id";
 }
 
-// "Service Bot" → "service-bot": the local part of a service account's email.
-std::string ServiceAccountSlug(const std::string& name) {
-  std::string slug;
-  for (char c : absl::AsciiStrToLower(name)) {
-    if (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-') {
-      slug.push_back(c);
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug.push_back('-');
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug;
-}
-
 // The JSON arrays insert_users and existing_emails take.
 std::pair<std::string, std::string> UsersJson(const std::vector<NewUserRow>& users) {
   nlohmann::json emails = nlohmann::json::array();

@@ -33,6 +33,14 @@ TEST(Ids, AreThePrefixAndUpTo32LowercaseLettersAndDigits) {
             "letters and digits)");
 }
 
+TEST(Ids, ServiceAccountSlugKeepsSafeCharactersAndFoldsTheRest) {
+  EXPECT_EQ(ServiceAccountSlug("Service Bot"), "service-bot");
+  EXPECT_EQ(ServiceAccountSlug("  CI / deploy.bot_2  "), "ci-deploy.bot_2");
+  EXPECT_EQ(ServiceAccountSlug("x'; DROP TABLE users; --"), "x-drop-table-users");
+  EXPECT_EQ(ServiceAccountSlug("Ünï"), "n");
+  EXPECT_EQ(ServiceAccountSlug("!!!"), "");
+}
+
 TEST(Text, IsBoundedUtf8WithoutControlCharacters) {
   EXPECT_TRUE(TextProblem("Ünïcødé 😀 ‮", 256).empty());
   EXPECT_EQ(TextProblem(std::string(257, 'a'), 256), "is longer than 256 characters");

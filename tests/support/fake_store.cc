@@ -143,20 +143,6 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(const Model& m,
   return ids;
 }
 
-// "Service Bot" → "service-bot", as the PostgreSQL store makes it.
-std::string ServiceAccountSlug(const std::string& name) {
-  std::string slug;
-  for (char c : Lower(name)) {
-    if (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-') {
-      slug.push_back(c);
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug.push_back('-');
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug;
-}
-
 bool EmailTaken(const Model& m, const std::string& email) {
   for (const auto& [id, u] : m.users)
     if (Lower(u.email) == Lower(email)) return true;
