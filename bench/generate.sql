@@ -36,27 +36,29 @@ SELECT :'org', 'prj_' || lpad(p::text, 6, '0'),
        'cld_' || lpad((1 + p % :clouds)::text, 5, '0'), 'project-' || p
   FROM generate_series(1, :projects) p;
 
--- Direct grants: 40% on clouds, 60% on projects, roles spread evenly.
+-- Grants 1..n without their principal, for the direct and the group grants alike: 40% on clouds,
+-- 60% on projects, roles spread evenly. (psql does not expand its variables in a function body,
+-- hence the arguments.)
+CREATE OR REPLACE FUNCTION pg_temp.grants(n int, clouds int, projects int)
+  RETURNS TABLE (j int, resource_kind int, resource_id text, role int) LANGUAGE sql IMMUTABLE AS $$
+  SELECT j, CASE WHEN pg_temp.h('k' || j) < 0.4 THEN 1 ELSE 2 END,
+         CASE WHEN pg_temp.h('k' || j) < 0.4
+              THEN 'cld_' || lpad((1 + floor(pg_temp.h('r' || j) * clouds))::int::text, 5, '0')
+              ELSE 'prj_' || lpad((1 + floor(pg_temp.h('r' || j) * projects))::int::text, 6, '0')
+         END,
+         1 + floor(pg_temp.h('o' || j) * 3)::int
+    FROM generate_series(1, n) j $$;
+
 INSERT INTO user_grants (org_id, user_id, resource_kind, resource_id, role)
 SELECT :'org', 'usr_' || lpad((1 + floor(pg_temp.h('u' || j) * :users))::int::text, 8, '0'),
-       CASE WHEN pg_temp.h('k' || j) < 0.4 THEN 1 ELSE 2 END,
-       CASE WHEN pg_temp.h('k' || j) < 0.4
-            THEN 'cld_' || lpad((1 + floor(pg_temp.h('r' || j) * :clouds))::int::text, 5, '0')
-            ELSE 'prj_' || lpad((1 + floor(pg_temp.h('r' || j) * :projects))::int::text, 6, '0')
-       END,
-       1 + floor(pg_temp.h('o' || j) * 3)::int
-  FROM generate_series(1, :direct_grants) j
+       resource_kind, resource_id, role
+  FROM pg_temp.grants(:direct_grants, :clouds, :projects)
 ON CONFLICT DO NOTHING;
 
 INSERT INTO group_grants (org_id, group_id, resource_kind, resource_id, role)
 SELECT :'org', 'ug_' || lpad((1 + floor(pg_temp.h('g' || j) * :groups))::int::text, 6, '0'),
-       CASE WHEN pg_temp.h('k' || j) < 0.4 THEN 1 ELSE 2 END,
-       CASE WHEN pg_temp.h('k' || j) < 0.4
-            THEN 'cld_' || lpad((1 + floor(pg_temp.h('r' || j) * :clouds))::int::text, 5, '0')
-            ELSE 'prj_' || lpad((1 + floor(pg_temp.h('r' || j) * :projects))::int::text, 6, '0')
-       END,
-       1 + floor(pg_temp.h('o' || j) * 3)::int
-  FROM generate_series(1, :group_grants) j
+       resource_kind, resource_id, role
+  FROM pg_temp.grants(:group_grants, :clouds, :projects)
 ON CONFLICT DO NOTHING;
 
 -- Org owners: five users directly, and the members of the last (smallest) group.

@@ -17,6 +17,7 @@
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -156,38 +157,54 @@ nlohmann::json LatencySummary(std::vector<double> ms, double seconds, int64_t er
           {"p999_ms", Percentile(ms, 0.999)}};
 }
 
-int Stream(const Options& o) {
-  auto stub = PermissionService::NewStub(Channel(o));
+// Reads to its end the server stream that `open` starts (authorized), handing each message to
+// `read`; returns how many seconds that took, or nullopt when the call failed (said on stderr as
+// "`what` failed: ...").
+template <typename Page>
+std::optional<double> ReadStream(
+    const Options& o, const char* what,
+    const std::function<std::unique_ptr<grpc::ClientReader<Page>>(grpc::ClientContext*)>& open,
+    const std::function<void(const Page&)>& read) {
   grpc::ClientContext ctx;
   Authorize(ctx, o);
-  rolecall::v1::ListUserPermissionsRequest request;
-  request.set_page_size(50);
   const auto start = Clock::now();
-  auto reader = stub->ListUserPermissions(&ctx, request);
-  rolecall::v1::ListUserPermissionsPage page;
-  int64_t rows = 0, users = 0, bytes = 0, messages = 0;
-  while (reader->Read(&page)) {
-    ++messages;
-    bytes += static_cast<int64_t>(page.ByteSizeLong());
-    for (const auto& u : page.users()) {
-      ++users;
-      for (const auto& c : u.clouds()) rows += (c.has_role() ? 1 : 0) + c.projects_size();
-    }
-  }
+  auto reader = open(&ctx);
+  Page page;
+  while (reader->Read(&page)) read(page);
   const grpc::Status status = reader->Finish();
   const double seconds = Seconds(Clock::now() - start);
   if (!status.ok()) {
-    std::cerr << "stream failed: " << status.error_message() << "\n";
-    return 1;
+    std::cerr << what << " failed: " << status.error_message() << "\n";
+    return std::nullopt;
   }
+  return seconds;
+}
+
+int Stream(const Options& o) {
+  auto stub = PermissionService::NewStub(Channel(o));
+  rolecall::v1::ListUserPermissionsRequest request;
+  request.set_page_size(50);
+  int64_t rows = 0, users = 0, bytes = 0, messages = 0;
+  const auto seconds = ReadStream<rolecall::v1::ListUserPermissionsPage>(
+      o, "stream",
+      [&](grpc::ClientContext* ctx) { return stub->ListUserPermissions(ctx, request); },
+      [&](const rolecall::v1::ListUserPermissionsPage& page) {
+        ++messages;
+        bytes += static_cast<int64_t>(page.ByteSizeLong());
+        for (const auto& u : page.users()) {
+          ++users;
+          for (const auto& c : u.clouds()) rows += (c.has_role() ? 1 : 0) + c.projects_size();
+        }
+      });
+  if (!seconds) return 1;
   std::cout << nlohmann::json{{"mode", "stream"},
-                              {"seconds", seconds},
+                              {"seconds", *seconds},
                               {"rows", rows},
                               {"users", users},
                               {"messages", messages},
                               {"bytes", bytes},
-                              {"rows_per_s", rows / seconds},
-                              {"bytes_per_s", bytes / seconds}}
+                              {"rows_per_s", rows / *seconds},
+                              {"bytes_per_s", bytes / *seconds}}
             << "\n";
   return 0;
 }
@@ -226,29 +243,21 @@ int Floor(const Options& o) {
 
 int ListUsers(const Options& o) {
   auto stub = rolecall::v1::UserService::NewStub(Channel(o));
-  grpc::ClientContext ctx;
-  Authorize(ctx, o);
   rolecall::v1::ListUsersRequest request;
   request.set_page_size(50);
-  const auto start = Clock::now();
-  auto reader = stub->ListUsers(&ctx, request);
-  rolecall::v1::ListUsersPage page;
   int64_t users = 0, pages = 0;
-  while (reader->Read(&page)) {
-    ++pages;
-    users += page.users_size();
-  }
-  const grpc::Status status = reader->Finish();
-  const double seconds = Seconds(Clock::now() - start);
-  if (!status.ok()) {
-    std::cerr << "list failed: " << status.error_message() << "\n";
-    return 1;
-  }
+  const auto seconds = ReadStream<rolecall::v1::ListUsersPage>(
+      o, "list", [&](grpc::ClientContext* ctx) { return stub->ListUsers(ctx, request); },
+      [&](const rolecall::v1::ListUsersPage& page) {
+        ++pages;
+        users += page.users_size();
+      });
+  if (!seconds) return 1;
   std::cout << nlohmann::json{{"mode", "list-users"},
-                              {"seconds", seconds},
+                              {"seconds", *seconds},
                               {"users", users},
                               {"pages", pages},
-                              {"users_per_s", users / seconds}}
+                              {"users_per_s", users / *seconds}}
             << "\n";
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "cli/calls.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "core/names.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 
 namespace rolecall::cli {
@@ -39,19 +40,15 @@ struct ResourceFlags {
   }
 };
 
+constexpr Named<v1::Contribution::Source> kSourceTexts[] = {
+    {v1::Contribution::DIRECT, "granted directly"},
+    {v1::Contribution::GROUP, "via group"},
+    {v1::Contribution::ORG_OWNERSHIP, "as organization owner"},
+    {v1::Contribution::ORG_MEMBERSHIP, "as organization member"}};
+
 std::string_view SourceText(v1::Contribution::Source source) {
-  switch (source) {
-    case v1::Contribution::DIRECT:
-      return "granted directly";
-    case v1::Contribution::GROUP:
-      return "via group";
-    case v1::Contribution::ORG_OWNERSHIP:
-      return "as organization owner";
-    case v1::Contribution::ORG_MEMBERSHIP:
-      return "as organization member";
-    default:
-      return "unknown";
-  }
+  const std::string_view text = NameIn(kSourceTexts, source);
+  return text.empty() ? "unknown" : text;
 }
 
 // `permission check --user U (--org | --cloud C | --project P) --role R`.

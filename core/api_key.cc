@@ -7,6 +7,7 @@
 #include "core/digest.h"
 #include "core/ids.h"
 #include "core/input.h"
+#include "core/names.h"
 
 namespace rolecall {
 namespace {
@@ -14,25 +15,16 @@ constexpr std::string_view kPrefix = "rck_";
 // RandomToken(32) is 43 characters; a little room either way for keys made elsewhere.
 constexpr size_t kMinSecretChars = 32;
 constexpr size_t kMaxSecretChars = 128;
+
+constexpr Named<Scope> kScopeNames[] = {
+    {Scope::kAdmin, "admin"}, {Scope::kRead, "read"}, {Scope::kCheck, "check"}};
+
 }  // namespace
 
-std::string_view ScopeName(Scope scope) {
-  switch (scope) {
-    case Scope::kAdmin:
-      return "admin";
-    case Scope::kRead:
-      return "read";
-    case Scope::kCheck:
-      return "check";
-  }
-  return "";
-}
+std::string_view ScopeName(Scope scope) { return NameIn(kScopeNames, scope); }
 
 absl::StatusOr<Scope> ParseScope(std::string_view name) {
-  const std::string lower = absl::AsciiStrToLower(std::string(name));
-  if (lower == "admin") return Scope::kAdmin;
-  if (lower == "read") return Scope::kRead;
-  if (lower == "check") return Scope::kCheck;
+  if (const auto scope = ValueIn(kScopeNames, name)) return *scope;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown scope '", Clip(name), "'; expected admin, read or check"));
 }

@@ -12,7 +12,8 @@ std::string NewId(std::string_view prefix);
 std::string RandomToken(size_t n);
 
 // The local part of a service account's email, made from its name: "Service Bot" → "service-bot"
-// (lowercase ASCII letters, digits, '.', '_', '-'; each other run becomes one '-', none at the ends).
+// (lowercase ASCII letters, digits, '.', '_', '-'; each other run becomes one '-', none at the
+// ends).
 std::string ServiceAccountSlug(std::string_view name);
 
 }  // namespace rolecall

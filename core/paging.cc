@@ -1,8 +1,8 @@
 #include "core/paging.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/input.h"
+#include "core/names.h"
 
 namespace rolecall {
 
@@ -19,26 +19,25 @@ absl::Status CheckMaxItems(int32_t max_items) {
   return absl::OkStatus();
 }
 
+namespace {
+
+constexpr Named<AccountFilter> kCollaboratorTypes[] = {
+    {AccountFilter::kAll, "all_accounts"},
+    {AccountFilter::kServiceAccounts, "only_service_accounts"},
+    {AccountFilter::kUserAccounts, "only_user_accounts"}};
+
+}  // namespace
+
 absl::StatusOr<AccountFilter> ParseCollaboratorType(std::string_view value) {
-  const std::string lower = absl::AsciiStrToLower(std::string(value));
-  if (lower.empty() || lower == "all_accounts") return AccountFilter::kAll;
-  if (lower == "only_service_accounts") return AccountFilter::kServiceAccounts;
-  if (lower == "only_user_accounts") return AccountFilter::kUserAccounts;
+  if (value.empty()) return AccountFilter::kAll;
+  if (const auto filter = ValueIn(kCollaboratorTypes, value)) return *filter;
   return absl::InvalidArgumentError(
       absl::StrCat("unknown collaborator_type '", Clip(value),
                    "'; expected all_accounts, only_service_accounts or only_user_accounts"));
 }
 
 std::string_view CollaboratorTypeName(AccountFilter filter) {
-  switch (filter) {
-    case AccountFilter::kServiceAccounts:
-      return "only_service_accounts";
-    case AccountFilter::kUserAccounts:
-      return "only_user_accounts";
-    case AccountFilter::kAll:
-      break;
-  }
-  return "all_accounts";
+  return NameIn(kCollaboratorTypes, filter);
 }
 
 }  // namespace rolecall

@@ -1,43 +1,31 @@
 #include "core/roles.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/input.h"
+#include "core/names.h"
 
 namespace rolecall {
 
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kOwner:
-      return "owner";
-    case Role::kCollaborator:
-      return "collaborator";
-    case Role::kReadonly:
-      return "readonly";
-    case Role::kNone:
-      break;
-  }
-  return "";
-}
+namespace {
 
-std::string_view ResourceKindName(ResourceKind kind) {
-  switch (kind) {
-    case ResourceKind::kOrganization:
-      return "organization";
-    case ResourceKind::kCloud:
-      return "cloud";
-    case ResourceKind::kProject:
-      return "project";
-  }
-  return "";
-}
+// "write" after "collaborator": an alias that parses but is never printed.
+constexpr Named<Role> kRoleNames[] = {{Role::kOwner, "owner"},
+                                      {Role::kCollaborator, "collaborator"},
+                                      {Role::kCollaborator, "write"},
+                                      {Role::kReadonly, "readonly"}};
+
+constexpr Named<ResourceKind> kResourceKindNames[] = {{ResourceKind::kOrganization, "organization"},
+                                                      {ResourceKind::kCloud, "cloud"},
+                                                      {ResourceKind::kProject, "project"}};
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return NameIn(kRoleNames, role); }
+
+std::string_view ResourceKindName(ResourceKind kind) { return NameIn(kResourceKindNames, kind); }
 
 absl::StatusOr<Role> ParseRole(std::string_view name, ResourceKind kind) {
-  const std::string lower = absl::AsciiStrToLower(std::string(name));
-  Role role = Role::kNone;
-  if (lower == "owner") role = Role::kOwner;
-  if (lower == "collaborator" || lower == "write") role = Role::kCollaborator;
-  if (lower == "readonly") role = Role::kReadonly;
+  Role role = ValueIn(kRoleNames, name).value_or(Role::kNone);
   if (kind == ResourceKind::kOrganization && role == Role::kReadonly) role = Role::kNone;
   if (role != Role::kNone) return role;
   const char* accepted = kind == ResourceKind::kOrganization

@@ -10,6 +10,7 @@
 #   JOBS            build parallelism (default 2)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/lib/apt.sh"
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 jobs=${JOBS:-2}
@@ -17,17 +18,8 @@ read -r -a targets <<<"${FUZZ_TARGETS:-page_token api_key copy_line users_yaml i
 read -r -a extra <<<"${FUZZ_ARGS:-}"
 
 # clang-14 and its runtime (libFuzzer, ASan); Debian 12 has no libclang-rt-15-dev.
-missing=()
-for p in clang-14 libclang-rt-14-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "installing: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+mapfile -t missing < <(missing_packages clang-14 libclang-rt-14-dev)
+apt_install "${missing[@]}"
 
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
   -DROLECALL_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing rolecall needs (Debian 12), skipping what is already there.
 set -euo pipefail
+. "$(dirname "$0")/lib/apt.sh"
 
 PACKAGES=(
   build-essential cmake pkg-config git
@@ -13,16 +14,7 @@ PACKAGES=(
   python3-grpcio python3-protobuf python3-pytest
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
 # buf (a test client) comes from npm; use the machine's Node.js when it has one.
 command -v npm >/dev/null || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "installing: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install "${missing[@]}"

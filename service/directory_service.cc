@@ -81,6 +81,23 @@ grpc::Status DeleteById(ServiceEnv& env, const char* method, grpc::ServerContext
   });
 }
 
+// Streams the pages of `list`: what the request's `name` is contained in (a read call).
+template <typename PageMessage, typename Item>
+grpc::Status ListNamed(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
+                       const v1::ListRequest& request, grpc::ServerWriter<PageMessage>* writer,
+                       google::protobuf::RepeatedPtrField<Item>* (PageMessage::*items)(),
+                       absl::StatusOr<Page<Item, NameIdCursor>> (DirectoryStore::*list)(
+                           const RequestContext&, const NameQuery&,
+                           const std::optional<NameIdCursor>&, int)) {
+  return Call(env, method, *ctx).Run(Scope::kRead, request, [&](Call& call) {
+    const NameQuery query{request.name()};
+    return StreamPages<NameIdCursor>(
+        call, request, writer, {query.name_contains}, items, [&](const auto& after, int limit) {
+          return (env.directory.*list)(call.context(), query, after, limit);
+        });
+  });
+}
+
 // Adds or removes members with `change`, answering how many memberships changed.
 grpc::Status ChangeMembers(
     ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
@@ -132,14 +149,8 @@ grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
                                               const v1::ListRequest* request,
                                               grpc::ServerWriter<v1::ListCloudsPage>* writer) {
-  return Call(env_, "ListClouds", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const NameQuery query{request->name()};
-    return StreamPages<NameIdCursor>(
-        call, *request, writer, {query.name_contains}, &v1::ListCloudsPage::mutable_clouds,
-        [&](const auto& after, int limit) {
-          return env_.directory.ListClouds(call.context(), query, after, limit);
-        });
-  });
+  return ListNamed(env_, "ListClouds", ctx, *request, writer, &v1::ListCloudsPage::mutable_clouds,
+                   &DirectoryStore::ListClouds);
 }
 
 grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
@@ -209,14 +220,8 @@ grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
 grpc::Status DirectoryServiceImpl::ListUserGroups(
     grpc::ServerContext* ctx, const v1::ListRequest* request,
     grpc::ServerWriter<v1::ListUserGroupsPage>* writer) {
-  return Call(env_, "ListUserGroups", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    const NameQuery query{request->name()};
-    return StreamPages<NameIdCursor>(
-        call, *request, writer, {query.name_contains}, &v1::ListUserGroupsPage::mutable_user_groups,
-        [&](const auto& after, int limit) {
-          return env_.directory.ListGroups(call.context(), query, after, limit);
-        });
-  });
+  return ListNamed(env_, "ListUserGroups", ctx, *request, writer,
+                   &v1::ListUserGroupsPage::mutable_user_groups, &DirectoryStore::ListGroups);
 }
 
 grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,

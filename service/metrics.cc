@@ -11,80 +11,60 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return kBuckets;
 }
 
+// A metric family named `name`, described by `help`, in `registry`.
+template <typename Builder>
+auto& Family(Builder builder, prometheus::Registry& registry, const char* name, const char* help) {
+  return builder.Name(name).Help(help).Register(registry);
+}
+
 }  // namespace
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      requests_(prometheus::BuildCounter()
-                    .Name("rolecall_rpc_requests_total")
-                    .Help("Finished RPCs by method and gRPC status code.")
-                    .Register(*registry_)),
-      latency_(prometheus::BuildHistogram()
-                   .Name("rolecall_rpc_duration_seconds")
-                   .Help("RPC latency from receipt to the final status, by method.")
-                   .Register(*registry_)),
-      stream_messages_(prometheus::BuildCounter()
-                           .Name("rolecall_rpc_stream_messages_total")
-                           .Help("Messages sent on server streams, by method.")
-                           .Register(*registry_)),
-      in_flight_(prometheus::BuildGauge()
-                     .Name("rolecall_rpc_in_flight")
-                     .Help("RPCs being served now, by method.")
-                     .Register(*registry_)),
-      health_(prometheus::BuildGauge()
-                  .Name("rolecall_health_serving")
-                  .Help("1 while the server reports SERVING (the database answers), else 0.")
-                  .Register(*registry_)
+      requests_(Family(prometheus::BuildCounter(), *registry_, "rolecall_rpc_requests_total",
+                       "Finished RPCs by method and gRPC status code.")),
+      latency_(Family(prometheus::BuildHistogram(), *registry_, "rolecall_rpc_duration_seconds",
+                      "RPC latency from receipt to the final status, by method.")),
+      stream_messages_(Family(prometheus::BuildCounter(), *registry_,
+                              "rolecall_rpc_stream_messages_total",
+                              "Messages sent on server streams, by method.")),
+      in_flight_(Family(prometheus::BuildGauge(), *registry_, "rolecall_rpc_in_flight",
+                        "RPCs being served now, by method.")),
+      health_(Family(prometheus::BuildGauge(), *registry_, "rolecall_health_serving",
+                     "1 while the server reports SERVING (the database answers), else 0.")
                   .Add({})),
-      auth_failures_(prometheus::BuildCounter()
-                         .Name("rolecall_auth_failures_total")
-                         .Help("Failed authentications by reason.")
-                         .Register(*registry_)),
-      database_superuser_(prometheus::BuildGauge()
-                              .Name("rolecall_database_superuser")
-                              .Help("1 when the server's database role is a superuser or "
-                                    "bypasses row-level security (it should not), else 0.")
-                              .Register(*registry_)
+      auth_failures_(Family(prometheus::BuildCounter(), *registry_, "rolecall_auth_failures_total",
+                            "Failed authentications by reason.")),
+      database_superuser_(Family(prometheus::BuildGauge(), *registry_,
+                                 "rolecall_database_superuser",
+                                 "1 when the server's database role is a superuser or "
+                                 "bypasses row-level security (it should not), else 0.")
                               .Add({})),
-      pool_(prometheus::BuildGauge()
-                .Name("rolecall_db_pool_connections")
-                .Help("PostgreSQL connections of the pool: open, and of those in use.")
-                .Register(*registry_)),
+      pool_(Family(prometheus::BuildGauge(), *registry_, "rolecall_db_pool_connections",
+                   "PostgreSQL connections of the pool: open, and of those in use.")),
       pool_open_(pool_.Add({{"state", "open"}})),
       pool_in_use_(pool_.Add({{"state", "in_use"}})),
-      pool_max_(prometheus::BuildGauge()
-                    .Name("rolecall_db_pool_max_connections")
-                    .Help("The pool's bound (--pool-size).")
-                    .Register(*registry_)
+      pool_max_(Family(prometheus::BuildGauge(), *registry_, "rolecall_db_pool_max_connections",
+                       "The pool's bound (--pool-size).")
                     .Add({})),
-      pool_waits_(prometheus::BuildCounter()
-                      .Name("rolecall_db_pool_waits_total")
-                      .Help("Connection requests that found no free connection and waited.")
-                      .Register(*registry_)
+      pool_waits_(Family(prometheus::BuildCounter(), *registry_, "rolecall_db_pool_waits_total",
+                         "Connection requests that found no free connection and waited.")
                       .Add({})),
-      pool_wait_seconds_(prometheus::BuildHistogram()
-                             .Name("rolecall_db_pool_wait_seconds")
-                             .Help("Time to get a connection from the pool.")
-                             .Register(*registry_)
+      pool_wait_seconds_(Family(prometheus::BuildHistogram(), *registry_,
+                                "rolecall_db_pool_wait_seconds",
+                                "Time to get a connection from the pool.")
                              .Add({}, LatencyBuckets())),
-      query_seconds_(prometheus::BuildHistogram()
-                         .Name("rolecall_db_query_duration_seconds")
-                         .Help("Database work per storage operation (pool wait included).")
-                         .Register(*registry_)),
-      db_errors_(prometheus::BuildCounter()
-                     .Name("rolecall_db_errors_total")
-                     .Help("Failed storage operations by kind (gRPC code of the failure).")
-                     .Register(*registry_)),
+      query_seconds_(Family(prometheus::BuildHistogram(), *registry_,
+                            "rolecall_db_query_duration_seconds",
+                            "Database work per storage operation (pool wait included).")),
+      db_errors_(Family(prometheus::BuildCounter(), *registry_, "rolecall_db_errors_total",
+                        "Failed storage operations by kind (gRPC code of the failure).")),
       checks_per_statement_(
-          prometheus::BuildHistogram()
-              .Name("rolecall_db_checks_per_statement")
-              .Help("Permission checks answered by one statement (concurrent checks share one).")
-              .Register(*registry_)
+          Family(prometheus::BuildHistogram(), *registry_, "rolecall_db_checks_per_statement",
+                 "Permission checks answered by one statement (concurrent checks share one).")
               .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 100})) {
-  prometheus::BuildGauge()
-      .Name("rolecall_build_info")
-      .Help("Build of this server; the value is always 1.")
-      .Register(*registry_)
+  Family(prometheus::BuildGauge(), *registry_, "rolecall_build_info",
+         "Build of this server; the value is always 1.")
       .Add({{"version", ROLECALL_VERSION}, {"git_sha", ROLECALL_GIT_SHA}})
       .Set(1);
 }

@@ -12,9 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 #include "grpc/health/v1/health.pb.h"
-#include "service/directory_service.h"
-#include "service/permission_service.h"
-#include "service/user_service.h"
 #include "storage/database.h"
 
 namespace rolecall {
@@ -69,31 +66,18 @@ int CheckStatements(const ServerOptions& options) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
 }
 
-}  // namespace
-
-RolecallServer::RolecallServer(const ServerOptions& options, Logger& log)
-    : options_(options), log_(log) {}
-
-RolecallServer::~RolecallServer() {
-  if (probe_) probe_->Stop();
-}
-
-absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const ServerOptions& options,
-                                                                      Logger& log) {
-  RETURN_IF_ERROR(PrepareSchema(options, log));
-  std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
+// The store on PostgreSQL. Opening its first connection prepares every named query, so one that
+// does not parse stops the start here; a role that bypasses row-level security is reported.
+absl::StatusOr<std::unique_ptr<PgStore>> OpenStore(const ServerOptions& options, Metrics& metrics,
+                                                   Logger& log) {
   PoolOptions pool{options.database_url, options.pool_size,
                    std::chrono::milliseconds(options.pool_timeout_ms)};
   pool.stream_connections = options.stream_connections;
   pool.default_statement_timeout = std::chrono::seconds(options.statement_timeout_seconds);
-  s->store_ = std::make_unique<PgStore>(pool, &s->metrics_, CheckStatements(options));
-  s->metrics_.SetPoolSize(options.pool_size);
-  // Opening the first connection prepares every named query: one that does not parse stops the
-  // start here.
-  const RequestContext bootstrap;
-  ASSIGN_OR_RETURN(std::string token_key, s->store_->PageTokenKey(bootstrap));
-  ASSIGN_OR_RETURN(const DatabaseRole role, s->store_->ConnectedRole(bootstrap));
-  s->metrics_.SetDatabaseSuperuser(!role.row_security_applies);
+  auto store = std::make_unique<PgStore>(pool, &metrics, CheckStatements(options));
+  metrics.SetPoolSize(options.pool_size);
+  ASSIGN_OR_RETURN(const DatabaseRole role, store->ConnectedRole(RequestContext{}));
+  metrics.SetDatabaseSuperuser(!role.row_security_applies);
   if (!role.row_security_applies) {
     log.Log(LogLevel::kWarn, "database role bypasses row-level security",
             {{"role", role.name},
@@ -101,35 +85,12 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
               "serve should connect as the role `rolecall-server migrate` grants (--app-role, "
               "default rolecall_app), not as a superuser or the schema owner"}});
   }
-  s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
-  s->auth_ =
-      std::make_unique<Authenticator>(*s->store_, s->metrics_, options.auth_failures_per_minute);
-  s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
-  s->streams_ =
-      std::make_unique<StreamWatchdog>(std::chrono::seconds(options.stream_idle_timeout_seconds));
-  Store& store = *s->store_;
-  s->env_ = std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, *s->auth_,
-                                                    s->metrics_, log, *s->tokens_, *s->hasher_,
-                                                    *s->streams_, s->drain_});
-  s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
-  s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
-  s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
+  return store;
+}
 
-  if (!options.metrics_listen.empty()) {
-    try {
-      s->metrics_.Expose(options.metrics_listen);
-    } catch (const std::exception& e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--metrics-listen ", options.metrics_listen, ": ", e.what()));
-    }
-  }
-
-  // Reflection must be able to describe grpc.health.v1.Health: link its descriptor in.
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, Credentials(options), &s->port_);
+// The main listener's transport: credentials, threads, message sizes, keepalive, connection age.
+void ConfigureListener(const ServerOptions& options, grpc::ServerBuilder& builder, int* port) {
+  builder.AddListeningPort(options.listen, Credentials(options), port);
   // The sync server makes a thread per concurrent call and, by default, ends any thread beyond
   // two idle pollers: under steady load it would create and destroy threads on every call. Keep
   // enough idle threads around to serve bursts without that churn.
@@ -150,32 +111,49 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                                options.shutdown_grace_seconds * 1000);
   }
-  builder.RegisterService(s->users_.get());
-  builder.RegisterService(s->permissions_.get());
-  builder.RegisterService(s->directory_.get());
+}
+
+}  // namespace
+
+RolecallServer::RolecallServer(const ServerOptions& options, Logger& log)
+    : options_(options), log_(log) {}
+
+RolecallServer::~RolecallServer() {
+  if (probe_) probe_->Stop();
+}
+
+absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const ServerOptions& options,
+                                                                      Logger& log) {
+  RETURN_IF_ERROR(PrepareSchema(options, log));
+  std::unique_ptr<RolecallServer> s(new RolecallServer(options, log));
+  ASSIGN_OR_RETURN(s->store_, OpenStore(options, s->metrics_, log));
+  ASSIGN_OR_RETURN(
+      s->services_,
+      Services::Create(*s->store_, s->metrics_, log, s->drain_,
+                       ServicesOptions{options.auth_failures_per_minute, options.hash_threads,
+                                       std::chrono::seconds(options.stream_idle_timeout_seconds)}));
+  if (!options.metrics_listen.empty()) {
+    try {
+      s->metrics_.Expose(options.metrics_listen);
+    } catch (const std::exception& e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--metrics-listen ", options.metrics_listen, ": ", e.what()));
+    }
+  }
+
+  // Reflection must be able to describe grpc.health.v1.Health: link its descriptor in.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  ConfigureListener(options, builder, &s->port_);
+  s->services_->Register(builder);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot listen on ", options.listen, " (in use, or not a local address)"));
   }
-  if (!options.health_listen.empty()) {
-    // Always plaintext, health only (gRPC's default health service, as on the main server;
-    // SetServing sets both): for probes that cannot speak TLS, like the kubelet's gRPC probe.
-    grpc::ServerBuilder health;
-    health.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
-                            &s->health_port_);
-    health.SetOption(std::make_unique<WithoutPlugins>());
-    // Any other method: UNIMPLEMENTED. (gRPC also refuses to build a server without a service
-    // it polls itself; the default health service has its own queue.)
-    s->health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
-    health.RegisterCallbackGenericService(s->health_unimplemented_.get());
-    health.SetMaxReceiveMessageSize(64 * 1024);
-    s->health_server_ = health.BuildAndStart();
-    if (!s->health_server_ || s->health_port_ == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--health-listen: cannot listen on ", options.health_listen, " (in use, or not local)"));
-    }
-  }
+  if (!options.health_listen.empty()) RETURN_IF_ERROR(s->StartHealthListener());
 
   RolecallServer* self = s.get();
   s->probe_ = std::make_unique<DatabaseProbe>(options.database_url,
@@ -190,6 +168,25 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
            {"tls", !options.tls_cert.empty()},
            {"mtls", !options.tls_client_ca.empty()}});
   return s;
+}
+
+absl::Status RolecallServer::StartHealthListener() {
+  // Always plaintext, health only (gRPC's default health service, as on the main server;
+  // SetServing sets both): for probes that cannot speak TLS, like the kubelet's gRPC probe.
+  grpc::ServerBuilder health;
+  health.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(), &health_port_);
+  health.SetOption(std::make_unique<WithoutPlugins>());
+  // Any other method: UNIMPLEMENTED. (gRPC also refuses to build a server without a service
+  // it polls itself; the default health service has its own queue.)
+  health_unimplemented_ = std::make_unique<grpc::CallbackGenericService>();
+  health.RegisterCallbackGenericService(health_unimplemented_.get());
+  health.SetMaxReceiveMessageSize(64 * 1024);
+  health_server_ = health.BuildAndStart();
+  if (!health_server_ || health_port_ == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--health-listen: cannot listen on ", options_.health_listen, " (in use, or not local)"));
+  }
+  return absl::OkStatus();
 }
 
 void RolecallServer::SetServing(bool serving) {

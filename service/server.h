@@ -6,22 +6,15 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "core/page_token.h"
-#include "service/auth.h"
 #include "service/health.h"
 #include "service/log.h"
 #include "service/metrics.h"
 #include "service/options.h"
-#include "service/password_hasher.h"
 #include "service/rpc.h"
-#include "service/stream_watchdog.h"
+#include "service/services.h"
 #include "storage/pg_store.h"
 
 namespace rolecall {
-
-class UserServiceImpl;
-class PermissionServiceImpl;
-class DirectoryServiceImpl;
 
 // The running gRPC server with everything it owns: the pool, the services, health, reflection
 // and metrics.
@@ -46,20 +39,14 @@ class RolecallServer final {
  private:
   RolecallServer(const ServerOptions& options, Logger& log);
   void SetServing(bool serving);
+  absl::Status StartHealthListener();
 
   const ServerOptions options_;
   Logger& log_;
   Metrics metrics_;
   std::unique_ptr<PgStore> store_;
-  std::unique_ptr<Authenticator> auth_;
-  std::unique_ptr<PageTokenCodec> tokens_;
-  std::unique_ptr<PasswordHasher> hasher_;
-  std::unique_ptr<StreamWatchdog> streams_;
   Drain drain_;
-  std::unique_ptr<ServiceEnv> env_;
-  std::unique_ptr<UserServiceImpl> users_;
-  std::unique_ptr<PermissionServiceImpl> permissions_;
-  std::unique_ptr<DirectoryServiceImpl> directory_;
+  std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;
   // --health-listen (null when off), and what answers its every other method: UNIMPLEMENTED.
   std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;

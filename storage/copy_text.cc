@@ -1,6 +1,7 @@
 #include "storage/copy_text.h"
 
 #include <cctype>
+#include <string_view>
 
 namespace rolecall::sql {
 namespace {
@@ -10,6 +11,15 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// The byte a one-letter escape stands for: b f n r t v their control characters; a backslash
+// and any other escaped character stand for themselves.
+char Unescaped(char e) {
+  static constexpr std::string_view kLetters = "bfnrtv";
+  static constexpr std::string_view kBytes = "\b\f\n\r\t\v";
+  const size_t i = kLetters.find(e);
+  return i == std::string_view::npos ? e : kBytes[i];
 }
 
 }  // namespace
@@ -49,24 +59,6 @@ bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view
         if (w != start) return false;
         is_null = true;
         break;
-      case 'b':
-        data[w++] = '\b';
-        break;
-      case 'f':
-        data[w++] = '\f';
-        break;
-      case 'n':
-        data[w++] = '\n';
-        break;
-      case 'r':
-        data[w++] = '\r';
-        break;
-      case 't':
-        data[w++] = '\t';
-        break;
-      case 'v':
-        data[w++] = '\v';
-        break;
       case 'x': {
         int value = 0, digits = 0;
         while (digits < 2 && r < n && HexValue(data[r]) >= 0) {
@@ -86,7 +78,7 @@ bool ParseCopyLine(std::string& line, std::vector<std::optional<std::string_view
           }
           data[w++] = static_cast<char>(value);
         } else {
-          data[w++] = e;  // \\ and any other escaped character stand for themselves
+          data[w++] = Unescaped(e);
         }
     }
   }

@@ -13,33 +13,6 @@
 namespace rolecall {
 namespace {
 
-v1::Cloud CloudFromRow(const pqxx::row& r) {
-  v1::Cloud c;
-  c.set_cloud_id(pg::Text(r, "cloud_id"));
-  c.set_name(pg::Text(r, "name"));
-  pg::SetTime(c.mutable_created_at(), r, "created_micros");
-  return c;
-}
-
-v1::Project ProjectFromRow(const pqxx::row& r) {
-  v1::Project p;
-  p.set_project_id(pg::Text(r, "project_id"));
-  p.set_name(pg::Text(r, "name"));
-  p.set_cloud_id(pg::Text(r, "cloud_id"));
-  pg::SetTime(p.mutable_created_at(), r, "created_micros");
-  return p;
-}
-
-v1::UserGroup GroupFromRow(const pqxx::row& r) {
-  v1::UserGroup g;
-  g.set_id(pg::Text(r, "group_id"));
-  g.set_name(pg::Text(r, "name"));
-  g.set_org_id(pg::Text(r, "org_id"));
-  pg::SetTime(g.mutable_created_at(), r, "created_micros");
-  pg::SetTime(g.mutable_updated_at(), r, "updated_micros");
-  return g;
-}
-
 v1::GroupMembership MembershipFromRow(const pqxx::row& r) {
   v1::GroupMembership m;
   m.set_group_id(pg::Text(r, "group_id"));
@@ -51,14 +24,22 @@ v1::GroupMembership MembershipFromRow(const pqxx::row& r) {
   return m;
 }
 
-// The cursor of a row listed by (name, <id column>).
-template <const char* kIdColumn>
-NameIdCursor NameIdOf(const pqxx::row& r) {
-  return NameIdCursor{pg::Text(r, "name"), pg::Text(r, kIdColumn)};
+// A page of a listing by (name, id) whose query takes $1 org_id, $2 $3 the cursor (name and the
+// `id_column` of the last row before the page), then `filters`, then the limit.
+template <typename Item, typename Decode, typename... Filters>
+absl::StatusOr<Page<Item, NameIdCursor>> ListByName(PgPool& pool, const RequestContext& ctx,
+                                                    const char* what, const char* query,
+                                                    Decode decode, const char* id_column,
+                                                    const std::optional<NameIdCursor>& after,
+                                                    int limit, const Filters&... filters) {
+  const NameIdCursor from = after.value_or(NameIdCursor{});
+  return pg::ListPage<Item, NameIdCursor>(
+      pool, ctx, what, query, limit, decode,
+      [id_column](const pqxx::row& r) {
+        return NameIdCursor{pg::Text(r, "name"), pg::Text(r, id_column)};
+      },
+      ctx.org_id, from.name, from.id, filters...);
 }
-constexpr char kCloudId[] = "cloud_id";
-constexpr char kProjectId[] = "project_id";
-constexpr char kGroupId[] = "group_id";
 
 absl::Status NameTaken(const char* what, const std::string& name) {
   return absl::AlreadyExistsError(absl::StrCat(what, " named '", Clip(name), "' already exists"));
@@ -68,23 +49,22 @@ absl::Status NameTaken(const char* what, const std::string& name) {
 
 absl::StatusOr<v1::Cloud> PgStore::CreateCloud(const RequestContext& ctx, const std::string& name) {
   return pg::InsertOne<v1::Cloud>(pool_, ctx, "creating the cloud", queries::kInsertCloud,
-                                  NameTaken("a cloud", name), absl::OkStatus(), CloudFromRow,
+                                  NameTaken("a cloud", name), absl::OkStatus(), pg::Read<v1::Cloud>,
                                   ctx.org_id, NewId("cld_"), name);
 }
 
 absl::StatusOr<v1::Cloud> PgStore::GetCloud(const RequestContext& ctx, const std::string& key,
                                             bool by_name) {
   return pg::ReadOne<v1::Cloud>(pool_, ctx, "reading the cloud", queries::kGetCloud,
-                                pg::NotFound("cloud", key), CloudFromRow, ctx.org_id, by_name, key);
+                                pg::NotFound("cloud", key), pg::Read<v1::Cloud>, ctx.org_id,
+                                by_name, key);
 }
 
 absl::StatusOr<Page<v1::Cloud, NameIdCursor>> PgStore::ListClouds(
     const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
     int limit) {
-  const NameIdCursor from = after.value_or(NameIdCursor{});
-  return pg::ListPage<v1::Cloud, NameIdCursor>(pool_, ctx, "listing clouds", queries::kListClouds,
-                                               limit, CloudFromRow, NameIdOf<kCloudId>, ctx.org_id,
-                                               from.name, from.id, query.name_contains);
+  return ListByName<v1::Cloud>(pool_, ctx, "listing clouds", queries::kListClouds,
+                               pg::Read<v1::Cloud>, "cloud_id", after, limit, query.name_contains);
 }
 
 absl::Status PgStore::DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) {
@@ -99,23 +79,23 @@ absl::StatusOr<v1::Project> PgStore::CreateProject(const RequestContext& ctx,
       pool_, ctx, "creating the project", queries::kInsertProject,
       absl::AlreadyExistsError(absl::StrCat("cloud '", Clip(cloud_id),
                                             "' already has a project named '", Clip(name), "'")),
-      pg::NotFound("cloud", cloud_id), ProjectFromRow, ctx.org_id, NewId("prj_"), cloud_id, name);
+      pg::NotFound("cloud", cloud_id), pg::Read<v1::Project>, ctx.org_id, NewId("prj_"), cloud_id,
+      name);
 }
 
 absl::StatusOr<v1::Project> PgStore::GetProject(const RequestContext& ctx,
                                                 const std::string& project_id) {
   return pg::ReadOne<v1::Project>(pool_, ctx, "reading the project", queries::kGetProject,
-                                  pg::NotFound("project", project_id), ProjectFromRow, ctx.org_id,
-                                  project_id);
+                                  pg::NotFound("project", project_id), pg::Read<v1::Project>,
+                                  ctx.org_id, project_id);
 }
 
 absl::StatusOr<Page<v1::Project, NameIdCursor>> PgStore::ListProjects(
     const RequestContext& ctx, const ProjectQuery& query, const std::optional<NameIdCursor>& after,
     int limit) {
-  const NameIdCursor from = after.value_or(NameIdCursor{});
-  return pg::ListPage<v1::Project, NameIdCursor>(
-      pool_, ctx, "listing projects", queries::kListProjects, limit, ProjectFromRow,
-      NameIdOf<kProjectId>, ctx.org_id, from.name, from.id, query.cloud_id, query.name_contains);
+  return ListByName<v1::Project>(pool_, ctx, "listing projects", queries::kListProjects,
+                                 pg::Read<v1::Project>, "project_id", after, limit, query.cloud_id,
+                                 query.name_contains);
 }
 
 absl::Status PgStore::DeleteProject(const RequestContext& ctx, const std::string& project_id) {
@@ -127,23 +107,22 @@ absl::StatusOr<v1::UserGroup> PgStore::CreateGroup(const RequestContext& ctx,
                                                    const std::string& name) {
   return pg::InsertOne<v1::UserGroup>(pool_, ctx, "creating the user group", queries::kInsertGroup,
                                       NameTaken("a user group", name), absl::OkStatus(),
-                                      GroupFromRow, ctx.org_id, NewId("ug_"), name);
+                                      pg::Read<v1::UserGroup>, ctx.org_id, NewId("ug_"), name);
 }
 
 absl::StatusOr<v1::UserGroup> PgStore::GetGroup(const RequestContext& ctx, const std::string& key,
                                                 bool by_name) {
   return pg::ReadOne<v1::UserGroup>(pool_, ctx, "reading the user group", queries::kGetGroup,
-                                    pg::NotFound("user group", key), GroupFromRow, ctx.org_id,
-                                    by_name, key);
+                                    pg::NotFound("user group", key), pg::Read<v1::UserGroup>,
+                                    ctx.org_id, by_name, key);
 }
 
 absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> PgStore::ListGroups(
     const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
     int limit) {
-  const NameIdCursor from = after.value_or(NameIdCursor{});
-  return pg::ListPage<v1::UserGroup, NameIdCursor>(
-      pool_, ctx, "listing user groups", queries::kListGroups, limit, GroupFromRow,
-      NameIdOf<kGroupId>, ctx.org_id, from.name, from.id, query.name_contains);
+  return ListByName<v1::UserGroup>(pool_, ctx, "listing user groups", queries::kListGroups,
+                                   pg::Read<v1::UserGroup>, "id", after, limit,
+                                   query.name_contains);
 }
 
 absl::Status PgStore::DeleteGroup(const RequestContext& ctx, const std::string& group_id) {
@@ -154,10 +133,9 @@ absl::Status PgStore::DeleteGroup(const RequestContext& ctx, const std::string& 
 absl::StatusOr<Page<v1::GroupMembership, NameIdCursor>> PgStore::ListMemberships(
     const RequestContext& ctx, const MembershipQuery& query,
     const std::optional<NameIdCursor>& after, int limit) {
-  const NameIdCursor from = after.value_or(NameIdCursor{});
-  return pg::ListPage<v1::GroupMembership, NameIdCursor>(
-      pool_, ctx, "listing group memberships", queries::kListMemberships, limit, MembershipFromRow,
-      NameIdOf<kGroupId>, ctx.org_id, from.name, from.id, query.group_id);
+  return ListByName<v1::GroupMembership>(pool_, ctx, "listing group memberships",
+                                         queries::kListMemberships, MembershipFromRow, "group_id",
+                                         after, limit, query.group_id);
 }
 
 namespace {
@@ -265,20 +243,6 @@ absl::Status CheckResource(pqxx::transaction_base& tx, const std::string& org_id
   return absl::OkStatus();
 }
 
-void SetResource(v1::ResourceRef* ref, const ResourceKey& r) {
-  switch (r.kind) {
-    case ResourceKind::kOrganization:
-      ref->set_organization(true);
-      break;
-    case ResourceKind::kCloud:
-      ref->set_cloud_id(r.id);
-      break;
-    case ResourceKind::kProject:
-      ref->set_project_id(r.id);
-      break;
-  }
-}
-
 void SetPrincipal(v1::PrincipalRef* ref, bool group, const std::string& id) {
   if (group) {
     ref->set_group_id(id);
@@ -300,7 +264,7 @@ absl::StatusOr<v1::Grant> PgStore::GrantRole(const RequestContext& ctx, const Re
         tx.exec_prepared1(principal.group ? queries::kGrantGroup : queries::kGrantUser, ctx.org_id,
                           who.id, pg::Param(resource.kind), resource.id, pg::Param(role));
     tx.commit();
-    SetResource(out.mutable_resource(), resource);
+    SetResourceRef(resource, out.mutable_resource());
     SetPrincipal(out.mutable_principal(), principal.group, who.id);
     out.set_principal_name(who.label);
     out.set_role(std::string(RoleName(role)));
@@ -336,7 +300,7 @@ absl::StatusOr<Page<v1::Grant, GrantCursor>> PgStore::ListGrants(
   const GrantCursor from = after.value_or(GrantCursor{true, "", 0});
   const auto decode = [&](const pqxx::row& r) {
     v1::Grant g;
-    SetResource(g.mutable_resource(), resource);
+    SetResourceRef(resource, g.mutable_resource());
     SetPrincipal(g.mutable_principal(), r["is_group"].as<bool>(), pg::Text(r, "principal_id"));
     g.set_role(std::string(RoleName(static_cast<Role>(r["role"].as<int>()))));
     pg::SetTime(g.mutable_created_at(), r, "created_micros");

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "core/names.h"
 #include "core/status.h"
 #include "storage/copy_text.h"
 #include "storage/pg_query.h"
@@ -42,11 +43,15 @@ std::string ChecksJson(const std::vector<RoleCheck>& checks, const std::vector<s
 }
 
 // A source of contributions.sql as the API's enum.
+// contributions.sql's `source` column.
+constexpr Named<v1::Contribution::Source> kSources[] = {
+    {v1::Contribution::DIRECT, "direct"},
+    {v1::Contribution::GROUP, "group"},
+    {v1::Contribution::ORG_OWNERSHIP, "owner"},
+    {v1::Contribution::ORG_MEMBERSHIP, "member"}};
+
 absl::StatusOr<v1::Contribution::Source> SourceOf(const std::string& source) {
-  if (source == "direct") return v1::Contribution::DIRECT;
-  if (source == "group") return v1::Contribution::GROUP;
-  if (source == "owner") return v1::Contribution::ORG_OWNERSHIP;
-  if (source == "member") return v1::Contribution::ORG_MEMBERSHIP;
+  if (const auto known = ValueIn(kSources, source)) return *known;
   return absl::InternalError("explaining the permission: unexpected row from the database");
 }
 
@@ -70,9 +75,80 @@ absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const RequestContex
   return out;
 }
 
-absl::Status PgStore::StreamUserPermissions(
-    const RequestContext& ctx, const std::string& user_id, const std::optional<EmailCursor>& after,
-    const std::function<v1::UserPermissions*(const EmailCursor&)>& next_user) {
+namespace {
+
+using NextUser = std::function<v1::UserPermissions*(const EmailCursor&)>;
+using CopyFields = std::vector<std::optional<std::string_view>>;
+
+// Whether a row of user_permissions.sql has its shape: email key, user id, email, is service
+// account, cloud id, cloud name, project id, project name, role digit; user and cloud ids and
+// the role never NULL.
+bool WellFormed(const CopyFields& f) {
+  return f.size() == 9 && f[1] && f[4] && f[8] && f[8]->size() == 1;
+}
+
+// Folds the stream's rows (ordered by user, then cloud) into the messages `next_user` hands
+// out. Fields are assigned from views into the row, so reused messages keep their buffers.
+class PermissionRows final {
+ public:
+  explicit PermissionRows(const NextUser& next_user) : next_user_(next_user) {}
+
+  // Adds one well-formed row; false when `next_user` wants no more users.
+  bool Add(const CopyFields& f) {
+    if (!user_ || *f[1] != std::string_view(user_->user_id())) {
+      key_.email_key.assign(Text(f[0]));
+      user_ = next_user_(key_);
+      if (!user_) return false;
+      user_->set_user_id(f[1]->data(), f[1]->size());
+      user_->set_user_email(Text(f[2]).data(), Text(f[2]).size());
+      user_->set_is_service_account(f[3] == "t");
+      cloud_ = nullptr;
+    }
+    if (!cloud_ || std::string_view(cloud_->cloud_id()) != *f[4]) {
+      cloud_ = user_->add_clouds();
+      cloud_->set_cloud_id(f[4]->data(), f[4]->size());
+      cloud_->set_cloud_name(Text(f[5]).data(), Text(f[5]).size());
+    }
+    const std::string_view role = RoleName(static_cast<Role>((*f[8])[0] - '0'));
+    if (!f[6]) {
+      cloud_->set_role(role.data(), role.size());
+    } else {
+      auto* project = cloud_->add_projects();
+      project->set_project_id(f[6]->data(), f[6]->size());
+      project->set_project_name(Text(f[7]).data(), Text(f[7]).size());
+      project->set_role(role.data(), role.size());
+    }
+    return true;
+  }
+
+ private:
+  static std::string_view Text(const std::optional<std::string_view>& v) {
+    return v ? *v : std::string_view();
+  }
+
+  const NextUser& next_user_;
+  v1::UserPermissions* user_ = nullptr;
+  v1::CloudPermission* cloud_ = nullptr;
+  EmailCursor key_;
+};
+
+// Ends a COPY before its last row: cancels the statement instead of reading the rest of a large
+// result.
+void CancelCopy(pqxx::connection& c, pqxx::stream_from& rows, std::string& line) {
+  c.cancel_query();
+  try {
+    while (rows.get_raw_line(line)) {
+    }
+  } catch (const pqxx::sql_error&) {
+    // The cancellation itself.
+  }
+}
+
+}  // namespace
+
+absl::Status PgStore::StreamUserPermissions(const RequestContext& ctx, const std::string& user_id,
+                                            const std::optional<EmailCursor>& after,
+                                            const NextUser& next_user) {
   // Not retried on a lost connection: rows may already have gone to the client, which resumes
   // from its last page token instead.
   return pool_.Run(
@@ -87,58 +163,17 @@ absl::Status PgStore::StreamUserPermissions(
             tx(c);
         tx.exec_prepared(queries::kBindStream, after ? after->email_key : "", user_id);
         pqxx::stream_from rows(tx, PermissionStreamQuery(/*one_user=*/!user_id.empty()));
-        v1::UserPermissions* user = nullptr;
-        v1::CloudPermission* cloud = nullptr;
-        EmailCursor key;
+        PermissionRows users(next_user);
         std::string line;
-        std::vector<std::optional<std::string_view>> f;
-        bool stopped = false;
-        // Fields are assigned from views into the line, so reused messages keep their buffers.
-        const auto text = [](const std::optional<std::string_view>& v) {
-          return v ? *v : std::string_view();
-        };
+        CopyFields f;
         while (rows.get_raw_line(line)) {
-          if (!sql::ParseCopyLine(line, &f) || f.size() != 9 || !f[1] || !f[4] || !f[8] ||
-              f[8]->size() != 1) {
+          if (!sql::ParseCopyLine(line, &f) || !WellFormed(f)) {
             return absl::InternalError("resolving permissions: unexpected row from the database");
           }
-          if (!user || *f[1] != std::string_view(user->user_id())) {
-            key.email_key.assign(text(f[0]));
-            user = next_user(key);
-            if (!user) {
-              stopped = true;
-              break;
-            }
-            user->set_user_id(f[1]->data(), f[1]->size());
-            user->set_user_email(text(f[2]).data(), text(f[2]).size());
-            user->set_is_service_account(f[3] == "t");
-            cloud = nullptr;
+          if (!users.Add(f)) {
+            CancelCopy(c, rows, line);
+            return absl::OkStatus();
           }
-          if (!cloud || std::string_view(cloud->cloud_id()) != *f[4]) {
-            cloud = user->add_clouds();
-            cloud->set_cloud_id(f[4]->data(), f[4]->size());
-            cloud->set_cloud_name(text(f[5]).data(), text(f[5]).size());
-          }
-          const std::string_view role = RoleName(static_cast<Role>((*f[8])[0] - '0'));
-          if (!f[6]) {
-            cloud->set_role(role.data(), role.size());
-          } else {
-            auto* project = cloud->add_projects();
-            project->set_project_id(f[6]->data(), f[6]->size());
-            project->set_project_name(text(f[7]).data(), text(f[7]).size());
-            project->set_role(role.data(), role.size());
-          }
-        }
-        if (stopped) {
-          // Stop the statement instead of reading the rest of a large result.
-          c.cancel_query();
-          try {
-            while (rows.get_raw_line(line)) {
-            }
-          } catch (const pqxx::sql_error&) {
-            // The cancellation itself.
-          }
-          return absl::OkStatus();
         }
         rows.complete();
         return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/status.h"
 #include "storage/pg_errors.h"
 
 namespace rolecall {
@@ -45,11 +46,35 @@ void PgPool::ReportUsage() {
   observer_->OnUsage(open, in_use);
 }
 
+// Opens the connection of a slot Acquire counted, preparing every named query; on failure gives
+// the slot back.
+absl::Status PgPool::Connect(bool stream, Connection* out) {
+  try {
+    out->conn = std::make_unique<pqxx::connection>(options_.dsn);
+    out->conn->prepare(kSetSession, kSetSessionSql);
+    for (const auto& s : statements_) out->conn->prepare(s.name, s.sql);
+  } catch (...) {
+    out->conn.reset();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --open_;
+      if (stream) --streams_;
+    }
+    freed_.notify_all();
+    absl::Status s = StatusFromException(std::current_exception(), "connecting to the database");
+    if (s.code() == absl::StatusCode::kInternal) {
+      s = absl::UnavailableError("cannot connect to the database");
+    }
+    return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status PgPool::Acquire(bool stream, Connection* out) {
   const auto start = std::chrono::steady_clock::now();
   bool waited = false;
-  const int stream_limit =
-      options_.stream_connections > 0 ? options_.stream_connections : std::max(1, options_.size / 2);
+  const int stream_limit = options_.stream_connections > 0 ? options_.stream_connections
+                                                           : std::max(1, options_.size / 2);
   {
     std::unique_lock<std::mutex> lock(mu_);
     const auto available = [&] {
@@ -61,9 +86,10 @@ absl::Status PgPool::Acquire(bool stream, Connection* out) {
       waited = true;
       if (!freed_.wait_for(lock, options_.acquire_timeout, available)) {
         if (stream) {
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "all ", stream_limit, " database connections for streams are busy; retry later "
-              "(or raise --stream-connections)"));
+          return absl::ResourceExhaustedError(
+              absl::StrCat("all ", stream_limit,
+                           " database connections for streams are busy; retry later "
+                           "(or raise --stream-connections)"));
         }
         return absl::ResourceExhaustedError(absl::StrCat(
             "all ", options_.size, " database connections are busy; retry or raise --pool-size"));
@@ -78,26 +104,7 @@ absl::Status PgPool::Acquire(bool stream, Connection* out) {
     }
     if (stream) ++streams_;
   }
-  if (!out->conn) {
-    try {
-      out->conn = std::make_unique<pqxx::connection>(options_.dsn);
-      out->conn->prepare(kSetSession, kSetSessionSql);
-      for (const auto& s : statements_) out->conn->prepare(s.name, s.sql);
-    } catch (...) {
-      out->conn.reset();
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        --open_;
-        if (stream) --streams_;
-      }
-      freed_.notify_all();
-      absl::Status s = StatusFromException(std::current_exception(), "connecting to the database");
-      if (s.code() == absl::StatusCode::kInternal) {
-        s = absl::UnavailableError("cannot connect to the database");
-      }
-      return s;
-    }
-  }
+  if (!out->conn) RETURN_IF_ERROR(Connect(stream, out));
   {
     std::lock_guard<std::mutex> lock(mu_);
     busy_.push_back(out->conn.get());
@@ -139,8 +146,8 @@ void PgPool::CancelAll() {
 }
 
 absl::Status PgPool::RunOnce(const RequestContext& ctx, const std::string& what,
-                             const std::function<absl::Status(pqxx::connection&)>& fn,
-                             bool stream, bool* broken) {
+                             const std::function<absl::Status(pqxx::connection&)>& fn, bool stream,
+                             bool* broken) {
   int timeout_ms = static_cast<int>(options_.default_statement_timeout.count());
   if (ctx.deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

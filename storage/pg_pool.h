@@ -55,12 +55,12 @@ class PgPool final {
 
   // Runs `fn` on a pooled connection whose session sees only the rows of organization
   // `ctx.org_id` (the setting `rolecall.org_id` that the row-level security policies read;
-  // empty: no organization's rows). libpqxx exceptions become statuses (see pg_errors.h). A kRetryable
-  // `fn` runs once more on a fresh connection when the first one turns out broken, so it must
-  // be a whole transaction, safe to run again. `what` names the operation in error messages and
-  // metrics; it must be a constant. Statements time out (DEADLINE_EXCEEDED) when
-  // `ctx.deadline` passes (rounded up to one of a few steps, from 100 ms to a minute, so most
-  // calls need no `SET`), or after the default statement timeout when there is none.
+  // empty: no organization's rows). libpqxx exceptions become statuses (see pg_errors.h). A
+  // kRetryable `fn` runs once more on a fresh connection when the first one turns out broken, so it
+  // must be a whole transaction, safe to run again. `what` names the operation in error messages
+  // and metrics; it must be a constant. Statements time out (DEADLINE_EXCEEDED) when `ctx.deadline`
+  // passes (rounded up to one of a few steps, from 100 ms to a minute, so most calls need no
+  // `SET`), or after the default statement timeout when there is none.
   absl::Status Run(const RequestContext& ctx, const std::string& what,
                    const std::function<absl::Status(pqxx::connection&)>& fn,
                    Work work = Work::kRetryable);
@@ -81,6 +81,7 @@ class PgPool final {
   };
 
   absl::Status Acquire(bool stream, Connection* out);
+  absl::Status Connect(bool stream, Connection* out);
   void Release(Connection conn, bool broken, bool stream);
   absl::Status RunOnce(const RequestContext& ctx, const std::string& what,
                        const std::function<absl::Status(pqxx::connection&)>& fn, bool stream,
@@ -92,11 +93,11 @@ class PgPool final {
   PoolObserver* const observer_;
   mutable std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<Connection> idle_;                    // guarded by mu_
-  std::vector<pqxx::connection*> busy_;             // guarded by mu_: handed out now
-  int open_ = 0;                                    // guarded by mu_
-  int streams_ = 0;                                 // guarded by mu_: connections held by streams
-  bool closed_ = false;                             // guarded by mu_: CancelAll was called
+  std::vector<Connection> idle_;         // guarded by mu_
+  std::vector<pqxx::connection*> busy_;  // guarded by mu_: handed out now
+  int open_ = 0;                         // guarded by mu_
+  int streams_ = 0;                      // guarded by mu_: connections held by streams
+  bool closed_ = false;                  // guarded by mu_: CancelAll was called
 };
 
 }  // namespace rolecall

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/status.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "storage/pg_pool.h"
 #include "storage/queries.h"
@@ -13,7 +14,8 @@
 
 // The shapes of work the PostgreSQL store does with its named queries (storage/queries.h), each
 // written once: read one row, list a page, insert returning a row, change exactly one row.
-// Rows are read by column name, through one decoder per kind of row.
+// Rows are read by column name: into a message whose fields the columns name (Read), or through
+// a decoder of the query's own.
 namespace rolecall::pg {
 
 // Roles and resource kinds as the queries take them (the values the schema stores).
@@ -32,6 +34,19 @@ inline std::string Text(const pqxx::row& row, const char* column) {
 }
 inline void SetTime(google::protobuf::Timestamp* ts, const pqxx::row& row, const char* column) {
   if (!row[column].is_null()) SetMicros(ts, row[column].as<int64_t>());
+}
+
+// Fills `message` from `row` by column name: a column named as a string, bool or integer field
+// sets it; a column `<x>_micros` sets the Timestamp field `<x>_at`. NULL leaves a field unset;
+// a column that names no field (a cursor's, a flag) is the caller's to read.
+void RowInto(const pqxx::row& row, google::protobuf::Message* message);
+
+// The row as a `Message` (RowInto): the decoder of queries whose columns are the message's fields.
+template <typename Message>
+Message Read(const pqxx::row& row) {
+  Message message;
+  RowInto(row, &message);
+  return message;
 }
 
 // The row `query` returns in a read-only transaction, decoded; `not_found` when there is none.
@@ -105,9 +120,8 @@ absl::StatusOr<Item> InsertOne(PgPool& pool, const RequestContext& ctx, const ch
 
 // Runs an UPDATE or DELETE that must change a row; `not_found` (and nothing changed) otherwise.
 template <typename... Params>
-absl::Status ChangeOne(PgPool& pool, const RequestContext& ctx, const char* what,
-                       const char* query, const absl::Status& not_found,
-                       const Params&... params) {
+absl::Status ChangeOne(PgPool& pool, const RequestContext& ctx, const char* what, const char* query,
+                       const absl::Status& not_found, const Params&... params) {
   return pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     if (tx.exec_prepared(query, params...).affected_rows() == 0) return not_found;

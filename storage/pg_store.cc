@@ -2,6 +2,7 @@
 #include "storage/pg_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "core/ids.h"
 #include "core/input.h"
 #include "core/status.h"
@@ -47,17 +48,6 @@ INSERT INTO group_grants (org_id, group_id, resource_kind, resource_id, role) VA
   ('org_p72', 'ug_readers', 2, 'prj_111', 1) ON CONFLICT DO NOTHING;
 )sql";
 
-v1::ApiKey ApiKeyFromRow(const pqxx::row& r) {
-  v1::ApiKey k;
-  k.set_key_id(pg::Text(r, "key_id"));
-  k.set_name(pg::Text(r, "name"));
-  k.set_scope(pg::Text(r, "scope"));
-  k.set_principal_user_id(pg::Text(r, "principal_user_id"));
-  pg::SetTime(k.mutable_created_at(), r, "created_micros");
-  pg::SetTime(k.mutable_revoked_at(), r, "revoked_micros");
-  return k;
-}
-
 }  // namespace
 
 namespace pg {
@@ -75,6 +65,43 @@ void SetMicros(google::protobuf::Timestamp* ts, int64_t micros) {
   }
   ts->set_seconds(seconds);
   ts->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+void RowInto(const pqxx::row& row, google::protobuf::Message* message) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Descriptor& descriptor = *message->GetDescriptor();
+  const google::protobuf::Reflection& reflection = *message->GetReflection();
+  for (const pqxx::field& column : row) {
+    if (column.is_null()) continue;
+    absl::string_view name = column.name();
+    if (absl::ConsumeSuffix(&name, "_micros")) {
+      const FieldDescriptor* field = descriptor.FindFieldByName(absl::StrCat(name, "_at"));
+      if (field && field->message_type() == google::protobuf::Timestamp::descriptor()) {
+        SetMicros(
+            static_cast<google::protobuf::Timestamp*>(reflection.MutableMessage(message, field)),
+            column.as<int64_t>());
+      }
+      continue;
+    }
+    const FieldDescriptor* field = descriptor.FindFieldByName(std::string(name));
+    if (!field || field->is_repeated()) continue;
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        reflection.SetString(message, field, column.as<std::string>());
+        break;
+      case FieldDescriptor::CPPTYPE_BOOL:
+        reflection.SetBool(message, field, column.as<bool>());
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+        reflection.SetInt32(message, field, column.as<int32_t>());
+        break;
+      case FieldDescriptor::CPPTYPE_INT64:
+        reflection.SetInt64(message, field, column.as<int64_t>());
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace pg
@@ -167,7 +194,7 @@ absl::Status PgStore::RevokeApiKey(const RequestContext& ctx, const std::string&
 absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> PgStore::ListApiKeys(
     const RequestContext& ctx, const std::optional<KeyIdCursor>& after, int limit) {
   return pg::ListPage<v1::ApiKey, KeyIdCursor>(
-      pool_, ctx, "listing API keys", queries::kListApiKeys, limit, ApiKeyFromRow,
+      pool_, ctx, "listing API keys", queries::kListApiKeys, limit, pg::Read<v1::ApiKey>,
       [](const pqxx::row& r) { return KeyIdCursor{pg::Text(r, "key_id")}; }, ctx.org_id,
       after ? after->key_id : "");
 }
@@ -186,8 +213,7 @@ absl::StatusOr<std::string> PgStore::PageTokenKey(const RequestContext& ctx) {
 absl::StatusOr<DatabaseRole> PgStore::ConnectedRole(const RequestContext& ctx) {
   return pg::ReadOne<DatabaseRole>(
       pool_, ctx, "reading the database role", queries::kConnectedRole,
-      absl::InternalError("reading the database role: no such role"),
-      [](const pqxx::row& r) {
+      absl::InternalError("reading the database role: no such role"), [](const pqxx::row& r) {
         return DatabaseRole{pg::Text(r, "role_name"), r["row_security_applies"].as<bool>()};
       });
 }

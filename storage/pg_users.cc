@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/ids.h"
 #include "core/input.h"
+#include "core/names.h"
 #include "core/status.h"
 #include "storage/pg_query.h"
 #include "storage/pg_store.h"
@@ -15,15 +16,7 @@ namespace {
 
 // A users row of list_users, find_user or insert_service_account, of an owner or not.
 v1::User UserFromRow(const pqxx::row& r, bool owner) {
-  v1::User u;
-  u.set_user_id(pg::Text(r, "user_id"));
-  u.set_email(pg::Text(r, "email"));
-  u.set_name(pg::Text(r, "name"));
-  if (!r["lastname"].is_null()) u.set_lastname(pg::Text(r, "lastname"));
-  if (!r["title"].is_null()) u.set_title(pg::Text(r, "title"));
-  u.set_is_sso_user(r["is_sso_user"].as<bool>());
-  u.set_is_service_account(r["is_service_account"].as<bool>());
-  pg::SetTime(u.mutable_created_at(), r, "created_micros");
+  v1::User u = pg::Read<v1::User>(r);
   u.set_permission_level(std::string(RoleName(owner ? Role::kOwner : Role::kCollaborator)));
   return u;
 }
@@ -35,29 +28,13 @@ v1::User ListedUser(const pqxx::row& r) { return UserFromRow(r, r["is_owner"].as
 v1::User NewServiceAccount(const pqxx::row& r) { return UserFromRow(r, /*owner=*/false); }
 
 // The account filter as the user queries take it: 0 all, 1 service accounts, 2 user accounts.
-int AccountParam(AccountFilter f) {
-  switch (f) {
-    case AccountFilter::kServiceAccounts:
-      return 1;
-    case AccountFilter::kUserAccounts:
-      return 2;
-    case AccountFilter::kAll:
-      break;
-  }
-  return 0;
-}
+int AccountParam(AccountFilter f) { return static_cast<int>(f); }
+static_assert(static_cast<int>(AccountFilter::kServiceAccounts) == 1 &&
+              static_cast<int>(AccountFilter::kUserAccounts) == 2);
 
-const char* KeyParam(UserKey::By by) {
-  switch (by) {
-    case UserKey::By::kEmail:
-      return "email";
-    case UserKey::By::kName:
-      return "name";
-    case UserKey::By::kId:
-      break;
-  }
-  return "id";
-}
+// What find_user looks the user up by ($2).
+constexpr Named<UserKey::By> kUserKeyParams[] = {
+    {UserKey::By::kId, "id"}, {UserKey::By::kEmail, "email"}, {UserKey::By::kName, "name"}};
 
 // The JSON arrays insert_users and existing_emails take.
 std::pair<std::string, std::string> UsersJson(const std::vector<NewUserRow>& users) {
@@ -104,10 +81,10 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
     if (!existing.empty()) {
       std::vector<std::string> taken;
       for (const auto& r : existing) taken.push_back(pg::Text(r, "email"));
-      return absl::AlreadyExistsError(
-          absl::StrCat(taken.size() == 1 ? "a user with this email already exists: "
-                                         : "users with these emails already exist: ",
-                       ClipList(taken), "; no user was created"));
+      return absl::AlreadyExistsError(absl::StrCat(taken.size() == 1
+                                                       ? "a user with this email already exists: "
+                                                       : "users with these emails already exist: ",
+                                                   ClipList(taken), "; no user was created"));
     }
     for (const auto& r : tx.exec_prepared(queries::kInsertUsers, ctx.org_id, rows_json)) {
       created_at[pg::Text(r, "user_id")] = r["created_micros"].as<int64_t>();
@@ -145,10 +122,9 @@ absl::StatusOr<UserMatch> PgStore::FindUser(const RequestContext& ctx, const Use
   UserMatch match;
   RETURN_IF_ERROR(pool_.Run(ctx, "finding the user", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
-    const auto rows =
-        tx.exec_prepared(queries::kFindUser, ctx.org_id, KeyParam(key.by), key.value,
-                         AccountParam(accounts), pg::Param(ResourceKind::kOrganization),
-                         pg::Param(Role::kOwner));
+    const auto rows = tx.exec_prepared(
+        queries::kFindUser, ctx.org_id, std::string(NameIn(kUserKeyParams, key.by)), key.value,
+        AccountParam(accounts), pg::Param(ResourceKind::kOrganization), pg::Param(Role::kOwner));
     if (!rows.empty()) {
       match.user = ListedUser(rows[0]);
       match.match_count = rows[0]["match_count"].as<int64_t>();
@@ -168,7 +144,8 @@ absl::StatusOr<v1::User> PgStore::CreateServiceAccount(const RequestContext& ctx
   const std::string email = absl::StrCat(slug, "@org-", ctx.org_id, ".serviceaccount.com");
   return pg::InsertOne<v1::User>(
       pool_, ctx, "creating the service account", queries::kInsertServiceAccount,
-      absl::AlreadyExistsError(absl::StrCat("a user with email '", Clip(email), "' already exists")),
+      absl::AlreadyExistsError(
+          absl::StrCat("a user with email '", Clip(email), "' already exists")),
       absl::OkStatus(), NewServiceAccount, ctx.org_id, NewId("usr_"), email, name);
 }
 

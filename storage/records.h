@@ -10,6 +10,7 @@
 #include "core/cursors.h"
 #include "core/paging.h"
 #include "core/roles.h"
+#include "rolecall/v1/common.pb.h"
 #include "rolecall/v1/users.pb.h"
 
 // The values the storage interfaces take and return, besides API messages.
@@ -80,6 +81,9 @@ struct ResourceKey {
   ResourceKind kind = ResourceKind::kOrganization;
   std::string id;
 };
+
+// The API's reference to `key`: `organization: true`, a cloud id or a project id.
+void SetResourceRef(const ResourceKey& key, v1::ResourceRef* ref);
 
 // A principal roles are granted to: a user (by id or email) or a group (by id).
 struct PrincipalKey {

@@ -36,11 +36,14 @@ TEST(ApiKey, HashIsSha256HexAndComparesExactly) {
 }
 
 TEST(Scope, WiderScopesCoverNarrowerOnes) {
-  EXPECT_TRUE(ScopeCovers(Scope::kAdmin, Scope::kRead));
-  EXPECT_TRUE(ScopeCovers(Scope::kAdmin, Scope::kCheck));
-  EXPECT_TRUE(ScopeCovers(Scope::kRead, Scope::kCheck));
-  EXPECT_FALSE(ScopeCovers(Scope::kRead, Scope::kAdmin));
-  EXPECT_FALSE(ScopeCovers(Scope::kCheck, Scope::kRead));
+  // check ⊂ read ⊂ admin: a scope covers itself and the narrower ones, every pair.
+  const Scope kNarrowToWide[] = {Scope::kCheck, Scope::kRead, Scope::kAdmin};
+  for (int held = 0; held < 3; ++held) {
+    for (int needed = 0; needed < 3; ++needed) {
+      EXPECT_EQ(ScopeCovers(kNarrowToWide[held], kNarrowToWide[needed]), held >= needed)
+          << ScopeName(kNarrowToWide[held]) << " covering " << ScopeName(kNarrowToWide[needed]);
+    }
+  }
 }
 
 TEST(Scope, ParsesNamesCaseInsensitively) {

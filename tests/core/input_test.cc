@@ -14,7 +14,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::Field;
-using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 TEST(Ids, AreThePrefixAndUpTo32LowercaseLettersAndDigits) {

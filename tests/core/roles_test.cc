@@ -6,11 +6,16 @@ namespace rolecall {
 namespace {
 
 TEST(Role, AllowsWhenAtLeastTheRequiredRole) {
-  EXPECT_TRUE(Allows(Role::kOwner, Role::kReadonly));
-  EXPECT_TRUE(Allows(Role::kCollaborator, Role::kCollaborator));
-  EXPECT_FALSE(Allows(Role::kReadonly, Role::kCollaborator));
-  EXPECT_FALSE(Allows(Role::kNone, Role::kReadonly));
-  EXPECT_FALSE(Allows(Role::kOwner, Role::kNone));
+  // Every pair: allowed when the effective role is at least the required one; requiring none
+  // allows nothing.
+  const Role kLowToHigh[] = {Role::kNone, Role::kReadonly, Role::kCollaborator, Role::kOwner};
+  for (int effective = 0; effective < 4; ++effective) {
+    for (int required = 0; required < 4; ++required) {
+      EXPECT_EQ(Allows(kLowToHigh[effective], kLowToHigh[required]),
+                required > 0 && effective >= required)
+          << "effective " << effective << ", required " << required;
+    }
+  }
 }
 
 TEST(Role, WriteIsAnAliasOfCollaborator) {

@@ -19,8 +19,6 @@ namespace {
 using testing::AuthedContext;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::TestDatabase;
-using testing::TestServer;
 
 // The reference's first list-permissions example with the demo organization's values: the demo
 // also has owner@anyscale.com (of the reference's `get` example) as an organization owner.
@@ -240,12 +238,10 @@ TEST_F(PermissionE2E, OrgWideListingsNeedAdminButUsersMayListTheirOwn) {
   const auto list = [&](const std::string& key, const std::string& user_id) {
     v1::ListUserPermissionsRequest request;
     request.set_user_id(user_id);
-    auto ctx = AuthedContext(key);
-    auto reader = stub->ListUserPermissions(ctx.get(), request);
-    v1::ListUserPermissionsPage page;
-    while (reader->Read(&page)) {
-    }
-    return reader->Finish().error_code();
+    grpc::Status status;
+    testing::ReadStream(*stub, &v1::PermissionService::Stub::ListUserPermissions, key, request,
+                        &status);
+    return status.error_code();
   };
   EXPECT_EQ(list(read_key, ""), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(list(read_key, "usr_abc"), grpc::StatusCode::PERMISSION_DENIED);
@@ -331,13 +327,8 @@ TEST_F(PermissionE2E, PermissionListingPagesResumeFromTheirTokens) {
 
   auto stub = v1::PermissionService::NewStub(server_->Channel());
   const auto read = [&](const v1::ListUserPermissionsRequest& request, grpc::Status* status) {
-    auto ctx = AuthedContext(key);
-    auto reader = stub->ListUserPermissions(ctx.get(), request);
-    std::vector<v1::ListUserPermissionsPage> pages;
-    v1::ListUserPermissionsPage page;
-    while (reader->Read(&page)) pages.push_back(page);
-    *status = reader->Finish();
-    return pages;
+    return testing::ReadStream(*stub, &v1::PermissionService::Stub::ListUserPermissions, key,
+                               request, status);
   };
   v1::ListUserPermissionsRequest request;
   request.set_page_size(5);

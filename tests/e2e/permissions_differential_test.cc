@@ -62,6 +62,8 @@ v1::ResourceRef Ref(const Resource& r) {
 
 // Builds one random organization through the API, mirroring every write in the model.
 class OrgBuilder {
+  using Directory = v1::DirectoryService::Stub;
+
  public:
   OrgBuilder(testing::TestServer& server, uint32_t seed)
       : rng_(seed),
@@ -133,40 +135,32 @@ class OrgBuilder {
           RemoveOneMember();
           break;
         case 2:
-          if (!model_.group_names.empty()) {
-            v1::DeleteUserGroupRequest r;
-            r.set_id(AnyKey(model_.group_names));
-            v1::DeleteResponse out;
-            Expect(directory_->DeleteUserGroup(Ctx().get(), r, &out));
-            model_.DeleteGroup(r.id());
-          }
+          DeleteAny(
+              model_.group_names, 0, &Directory::DeleteUserGroup,
+              [](v1::DeleteUserGroupRequest& r, const std::string& id) { r.set_id(id); },
+              [&](const std::string& id) { model_.DeleteGroup(id); });
           break;
         case 3:
-          if (!model_.projects.empty()) {
-            v1::DeleteProjectRequest r;
-            r.set_project_id(AnyKey(model_.projects));
-            v1::DeleteResponse out;
-            Expect(directory_->DeleteProject(Ctx().get(), r, &out));
-            model_.DeleteResource({2, r.project_id()});
-          }
+          DeleteAny(
+              model_.projects, 0, &Directory::DeleteProject,
+              [](v1::DeleteProjectRequest& r, const std::string& id) { r.set_project_id(id); },
+              [&](const std::string& id) {
+                model_.DeleteResource({2, id});
+              });
           break;
         case 4:
-          if (model_.clouds.size() > 1) {
-            v1::DeleteCloudRequest r;
-            r.set_cloud_id(AnyKey(model_.clouds));
-            v1::DeleteResponse out;
-            Expect(directory_->DeleteCloud(Ctx().get(), r, &out));
-            model_.DeleteResource({1, r.cloud_id()});
-          }
+          DeleteAny(
+              model_.clouds, 1, &Directory::DeleteCloud,
+              [](v1::DeleteCloudRequest& r, const std::string& id) { r.set_cloud_id(id); },
+              [&](const std::string& id) {
+                model_.DeleteResource({1, id});
+              });
           break;
         case 5:
-          if (model_.users.size() > 1) {
-            v1::DeleteUserRequest r;
-            r.set_user_id(AnyKey(model_.users));
-            v1::DeleteResponse out;
-            Expect(directory_->DeleteUser(Ctx().get(), r, &out));
-            model_.DeleteUser(r.user_id());
-          }
+          DeleteAny(
+              model_.users, 1, &Directory::DeleteUser,
+              [](v1::DeleteUserRequest& r, const std::string& id) { r.set_user_id(id); },
+              [&](const std::string& id) { model_.DeleteUser(id); });
           break;
         default:
           Grant();
@@ -190,6 +184,22 @@ class OrgBuilder {
   }
   static void Expect(const grpc::Status& s) {
     ASSERT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+  }
+
+  // Deletes one of `rows` (a model's map by id), unless no more than `keep` are left: through
+  // `method` with the request `set_id` fills in, then from the model with `forget`.
+  template <typename Rows, typename Request, typename SetId, typename Forget>
+  void DeleteAny(const Rows& rows, size_t keep,
+                 grpc::Status (Directory::*method)(grpc::ClientContext*, const Request&,
+                                                   v1::DeleteResponse*),
+                 SetId set_id, Forget forget) {
+    if (rows.size() <= keep) return;
+    const std::string id = AnyKey(rows);
+    Request r;
+    set_id(r, id);
+    v1::DeleteResponse out;
+    Expect(((*directory_).*method)(Ctx().get(), r, &out));
+    forget(id);
   }
 
   void AddMembers(const std::string& group, const std::vector<std::string>& ids) {
@@ -262,7 +272,7 @@ class OrgBuilder {
   }
 
   std::mt19937 rng_;
-  std::unique_ptr<v1::DirectoryService::Stub> directory_;
+  std::unique_ptr<Directory> directory_;
   std::unique_ptr<v1::UserService::Stub> users_;
   Model model_;
   std::string key_;
@@ -381,12 +391,9 @@ void Compare(testing::TestServer& server, const OrgBuilder& org, uint32_t seed) 
   // The whole listing, in random page sizes.
   v1::ListUserPermissionsRequest list;
   list.set_page_size(1 + seed % 7);
-  auto ctx = AuthedContext(org.key());
-  auto reader = permissions->ListUserPermissions(ctx.get(), list);
-  std::vector<v1::ListUserPermissionsPage> pages;
-  v1::ListUserPermissionsPage page;
-  while (reader->Read(&page)) pages.push_back(page);
-  const grpc::Status status = reader->Finish();
+  grpc::Status status;
+  const std::vector<v1::ListUserPermissionsPage> pages = testing::ReadStream(
+      *permissions, &v1::PermissionService::Stub::ListUserPermissions, org.key(), list, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_FALSE(pages.empty());
   EXPECT_EQ(ActualListing(pages), ExpectedListing(m));

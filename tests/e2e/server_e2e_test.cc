@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -18,17 +17,22 @@ namespace rolecall {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::BufCall;
+using testing::BufCurl;
 using ::testing::HasSubstr;
 using testing::RunCommand;
 using testing::TestDatabase;
 using testing::TestServer;
 
-// `buf curl` against the server, plaintext HTTP/2.
-testing::CommandResult Buf(const TestServer& server, std::vector<std::string> args) {
-  std::vector<std::string> argv = {testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol",
-                                   "grpc", "--http2-prior-knowledge"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv);
+// Whether a `buf curl` call failed with the gRPC status `code`, as buf prints it
+// ("unauthenticated").
+::testing::AssertionResult FailedWith(const testing::CommandResult& buf, const std::string& code) {
+  if (buf.exit_code == 0) return ::testing::AssertionFailure() << "buf curl succeeded: " << buf.out;
+  if ((buf.out + buf.err).find(code) == std::string::npos) {
+    return ::testing::AssertionFailure()
+           << "buf curl failed without '" << code << "': " << buf.out << buf.err;
+  }
+  return ::testing::AssertionSuccess();
 }
 
 grpc::Status GetUser(TestServer& server, const std::string& key) {
@@ -47,21 +51,20 @@ class ServerE2E : public ::testing::Test {
 TEST_F(ServerE2E, HealthIsServingWithoutCredentials) {
   TestServer server(db_.url());
   EXPECT_EQ(testing::HealthStatus(server.Channel()), "SERVING");
-  const auto buf =
-      Buf(server, {"-d", "{}", "http://" + server.address() + "/grpc.health.v1.Health/Check"});
+  const auto buf = BufCall(server.address(), "grpc.health.v1.Health/Check", "{}");
   EXPECT_EQ(buf.exit_code, 0) << buf.err;
   EXPECT_THAT(buf.out, HasSubstr("\"SERVING\""));
 }
 
 TEST_F(ServerE2E, ReflectionListsTheThreeServicesAndHealth) {
   TestServer server(db_.url());
-  const auto buf = Buf(server, {"--list-services", "http://" + server.address()});
+  const auto buf = BufCurl({"--list-services", "http://" + server.address()});
   ASSERT_EQ(buf.exit_code, 0) << buf.err;
   for (const char* service : {"rolecall.v1.UserService", "rolecall.v1.PermissionService",
                               "rolecall.v1.DirectoryService", "grpc.health.v1.Health"}) {
     EXPECT_THAT(buf.out, HasSubstr(service));
   }
-  const auto methods = Buf(server, {"--list-methods", "http://" + server.address()});
+  const auto methods = BufCurl({"--list-methods", "http://" + server.address()});
   EXPECT_THAT(methods.out, HasSubstr("rolecall.v1.UserService/AdminBatchCreateUsers"));
   EXPECT_THAT(methods.out, HasSubstr("rolecall.v1.PermissionService/CheckPermission"));
 }
@@ -76,10 +79,9 @@ TEST_F(ServerE2E, CallsWithoutAValidKeyAreUnauthenticated) {
   EXPECT_EQ(GetUser(server, key + "x").error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(GetUser(server, key).error_code(), grpc::StatusCode::NOT_FOUND);
 
-  const auto buf = Buf(server, {"-d", "{\"email\":\"x@y.io\"}",
-                                "http://" + server.address() + "/rolecall.v1.UserService/GetUser"});
-  EXPECT_NE(buf.exit_code, 0);
-  EXPECT_THAT(buf.out + buf.err, HasSubstr("unauthenticated"));
+  EXPECT_TRUE(FailedWith(
+      BufCall(server.address(), "rolecall.v1.UserService/GetUser", R"({"email":"x@y.io"})"),
+      "unauthenticated"));
 }
 
 TEST_F(ServerE2E, ScopesAreEnforced) {
@@ -98,12 +100,9 @@ TEST_F(ServerE2E, ScopesAreEnforced) {
   EXPECT_THAT(denied.error_message(), HasSubstr("scope admin"));
   EXPECT_EQ(GetUser(server, check).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
-  const auto buf = Buf(
-      server, {"-H", "authorization: Bearer " + read, "-d",
-               R"({"create_users":[{"name":"A","email":"a@b.io"}]})",
-               "http://" + server.address() + "/rolecall.v1.UserService/AdminBatchCreateUsers"});
-  EXPECT_NE(buf.exit_code, 0);
-  EXPECT_THAT(buf.out + buf.err, HasSubstr("permission_denied"));
+  EXPECT_TRUE(FailedWith(BufCall(server.address(), "rolecall.v1.UserService/AdminBatchCreateUsers",
+                                 R"({"create_users":[{"name":"A","email":"a@b.io"}]})", read),
+                         "permission_denied"));
 }
 
 TEST_F(ServerE2E, RevokedKeysStopWorking) {
@@ -211,20 +210,6 @@ int HealthPort(const TestServer& server) {
   return 0;
 }
 
-// The health status of `service` ("SERVING", "NOT_SERVING", or an error text).
-std::string ServiceHealth(const std::shared_ptr<grpc::Channel>& channel,
-                          const std::string& service) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + 2s);
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(service);
-  grpc::health::v1::HealthCheckResponse response;
-  const grpc::Status status = stub->Check(&ctx, request, &response);
-  if (!status.ok()) return "error: " + status.error_message();
-  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
-}
-
 // The kubelet's gRPC probe cannot speak TLS: --health-listen serves grpc.health.v1.Health, and
 // nothing else, in plaintext beside the TLS port, with the main server's status. Broken, it fails
 // here: no "health_port" in the log (no listener), a health check that is not SERVING for some
@@ -244,7 +229,7 @@ TEST_F(ServerE2E, HealthListenerServesOnlyHealthInPlaintextBesideTls) {
   const auto plaintext = grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials());
   for (const char* service : {"", "rolecall.v1.UserService", "rolecall.v1.PermissionService",
                               "rolecall.v1.DirectoryService"}) {
-    EXPECT_EQ(ServiceHealth(plaintext, service), "SERVING") << service;
+    EXPECT_EQ(testing::HealthStatus(plaintext, service), "SERVING") << service;
   }
 
   // Nothing but health there: not the rolecall services (even with a valid key), no reflection
@@ -256,9 +241,8 @@ TEST_F(ServerE2E, HealthListenerServesOnlyHealthInPlaintextBesideTls) {
   v1::ListUsersPage page;
   EXPECT_FALSE(stream->Read(&page));
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  const auto reflection = Buf(server, {"--list-services", "http://" + health_address});
-  EXPECT_NE(reflection.exit_code, 0) << reflection.out;
-  EXPECT_THAT(reflection.out + reflection.err, HasSubstr("unimplemented"));
+  EXPECT_TRUE(
+      FailedWith(BufCurl({"--list-services", "http://" + health_address}), "unimplemented"));
 
   // The main port serves TLS only: a plaintext client gets nothing, a TLS client is served.
   EXPECT_NE(testing::HealthStatus(
@@ -268,12 +252,13 @@ TEST_F(ServerE2E, HealthListenerServesOnlyHealthInPlaintextBesideTls) {
 
   // On SIGTERM the health port says NOT_SERVING while the server drains, and closes with it.
   server.process().Signal(SIGTERM);
-  EXPECT_TRUE(testing::WaitFor([&] { return ServiceHealth(plaintext, "") == "NOT_SERVING"; }, 5s))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return testing::HealthStatus(plaintext) == "NOT_SERVING"; }, 5s))
       << server.Log();
   EXPECT_EQ(server.process().Wait(15s), 0) << server.Log();
-  EXPECT_NE(
-      ServiceHealth(grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials()), ""),
-      "SERVING");
+  EXPECT_NE(testing::HealthStatus(
+                grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials())),
+            "SERVING");
 }
 
 TEST_F(ServerE2E, MetricsCountTheCallJustMade) {

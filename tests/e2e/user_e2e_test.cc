@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <set>
 
 #include "google/rpc/error_details.pb.h"
@@ -18,8 +19,6 @@ namespace {
 using testing::AuthedContext;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::TestDatabase;
-using testing::TestServer;
 
 std::string WriteTemp(const std::string& text) {
   static int n = 0;
@@ -29,6 +28,19 @@ std::string WriteTemp(const std::string& text) {
   return path;
 }
 
+// A batch of `n` users, the i-th with email(i) and name(i).
+v1::AdminCreateUsers Batch(
+    int n, const std::function<std::string(int)>& email,
+    const std::function<std::string(int)>& name = [](int) { return "N"; }) {
+  v1::AdminCreateUsers batch;
+  for (int i = 0; i < n; ++i) {
+    auto* u = batch.add_create_users();
+    u->set_email(email(i));
+    u->set_name(name(i));
+  }
+  return batch;
+}
+
 class UserE2E : public testing::DemoServerTest {
  protected:
   // A fresh organization with `n` users u000@… and an admin key.
@@ -36,33 +48,30 @@ class UserE2E : public testing::DemoServerTest {
     const std::string org = testing::NewOrgId();
     const std::string key = server_->CreateKey(org, "admin");
     if (n > 0) {
-      auto stub = v1::UserService::NewStub(server_->Channel());
-      v1::AdminCreateUsers batch;
-      for (int i = 0; i < n; ++i) {
-        char email[32];
-        std::snprintf(email, sizeof email, "u%03d@example.com", i);
-        auto* u = batch.add_create_users();
-        u->set_email(email);
-        u->set_name(i % 2 ? "Odd" : "Even");
-      }
-      v1::AdminBatchCreateUsersResponse response;
-      EXPECT_TRUE(stub->AdminBatchCreateUsers(AuthedContext(key).get(), batch, &response).ok());
+      const auto email = [](int i) {
+        char text[32];
+        std::snprintf(text, sizeof text, "u%03d@example.com", i);
+        return std::string(text);
+      };
+      EXPECT_TRUE(
+          BatchCreate(key, Batch(n, email, [](int i) { return i % 2 ? "Odd" : "Even"; })).ok());
     }
     if (org_out) *org_out = org;
     return key;
+  }
+
+  // AdminBatchCreateUsers of `batch` with `key`.
+  static grpc::Status BatchCreate(const std::string& key, const v1::AdminCreateUsers& batch) {
+    auto stub = v1::UserService::NewStub(server_->Channel());
+    v1::AdminBatchCreateUsersResponse response;
+    return stub->AdminBatchCreateUsers(AuthedContext(key).get(), batch, &response);
   }
 
   static std::vector<v1::ListUsersPage> List(const std::string& key,
                                              const v1::ListUsersRequest& request,
                                              grpc::Status* status) {
     auto stub = v1::UserService::NewStub(server_->Channel());
-    auto ctx = AuthedContext(key);
-    auto reader = stub->ListUsers(ctx.get(), request);
-    std::vector<v1::ListUsersPage> pages;
-    v1::ListUsersPage page;
-    while (reader->Read(&page)) pages.push_back(page);
-    *status = reader->Finish();
-    return pages;
+    return testing::ReadStream(*stub, &v1::UserService::Stub::ListUsers, key, request, status);
   }
 };
 
@@ -115,16 +124,8 @@ TEST_F(UserE2E, BadFilesFailBeforeAnythingIsSent) {
 
 TEST_F(UserE2E, FieldViolationsTravelAsBadRequestDetails) {
   const std::string key = OrgWithUsers(0);
-  auto stub = v1::UserService::NewStub(server_->Channel());
-  v1::AdminCreateUsers batch;
-  for (int i = 0; i < 4; ++i) {
-    auto* u = batch.add_create_users();
-    u->set_name("N");
-    u->set_email(i == 3 ? "broken" : "ok" + std::to_string(i) + "@x.io");
-  }
-  v1::AdminBatchCreateUsersResponse response;
-  const grpc::Status status =
-      stub->AdminBatchCreateUsers(AuthedContext(key).get(), batch, &response);
+  const grpc::Status status = BatchCreate(
+      key, Batch(4, [](int i) { return i == 3 ? "broken" : "ok" + std::to_string(i) + "@x.io"; }));
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status details;
   ASSERT_TRUE(details.ParseFromString(status.error_details()));
@@ -136,29 +137,17 @@ TEST_F(UserE2E, FieldViolationsTravelAsBadRequestDetails) {
 
 TEST_F(UserE2E, BatchesAboveOneThousandAreRefused) {
   const std::string key = OrgWithUsers(0);
-  auto stub = v1::UserService::NewStub(server_->Channel());
-  v1::AdminCreateUsers batch;
-  for (int i = 0; i < 1001; ++i) {
-    auto* u = batch.add_create_users();
-    u->set_name("N");
-    u->set_email("u" + std::to_string(i) + "@x.io");
-  }
-  v1::AdminBatchCreateUsersResponse response;
-  EXPECT_EQ(stub->AdminBatchCreateUsers(AuthedContext(key).get(), batch, &response).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  const auto email = [](int i) { return "u" + std::to_string(i) + "@x.io"; };
+  EXPECT_EQ(BatchCreate(key, Batch(1001, email)).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(UserE2E, PasswordsAreStoredOnlyAsArgon2idHashes) {
   std::string org;
   const std::string key = OrgWithUsers(0, &org);
-  auto stub = v1::UserService::NewStub(server_->Channel());
-  v1::AdminCreateUsers batch;
-  auto* u = batch.add_create_users();
-  u->set_name("P");
-  u->set_email("p@x.io");
-  u->set_password("correct horse battery");
-  v1::AdminBatchCreateUsersResponse response;
-  ASSERT_TRUE(stub->AdminBatchCreateUsers(AuthedContext(key).get(), batch, &response).ok());
+  v1::AdminCreateUsers batch = Batch(
+      1, [](int) { return "p@x.io"; }, [](int) { return "P"; });
+  batch.mutable_create_users(0)->set_password("correct horse battery");
+  ASSERT_TRUE(BatchCreate(key, batch).ok());
   const std::string hash =
       db_->Scalar("SELECT password_hash FROM users WHERE org_id = '" + org + "'");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
@@ -314,11 +303,8 @@ TEST_F(UserE2E, TamperedOrMismatchedTokensAreInvalid) {
 }
 
 TEST_F(UserE2E, BufCurlListsUsersWithAKey) {
-  const auto buf =
-      testing::RunCommand({testing::RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol", "grpc",
-                           "--http2-prior-knowledge", "-H", "authorization: Bearer " + demo_admin_,
-                           "-d", R"({"page_size": 2, "email": "p72"})",
-                           "http://" + server_->address() + "/rolecall.v1.UserService/ListUsers"});
+  const auto buf = testing::BufCall(server_->address(), "rolecall.v1.UserService/ListUsers",
+                                    R"({"page_size": 2, "email": "p72"})", demo_admin_);
   ASSERT_EQ(buf.exit_code, 0) << buf.err;
   EXPECT_THAT(buf.out, HasSubstr("\"email\": \"admin1@p72.com\""));
   EXPECT_THAT(buf.out, HasSubstr("\"email\": \"alice@p72.com\""));

@@ -52,6 +52,9 @@ bool ReferenceUtf8(std::string_view s) {
   return true;
 }
 
+// CodePoints and HasControl are the property's own, on purpose not core/user_validation's
+// CodePointCount and HasControlCharacter: TextProblem is built from those, so a property written
+// with them could not catch a fault in them.
 size_t CodePoints(std::string_view utf8) {
   size_t n = 0;
   for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;

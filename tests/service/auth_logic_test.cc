@@ -8,15 +8,10 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "core/ids.h"
 #include "tests/support/service_harness.h"
 
 namespace rolecall::testing {
 namespace {
-
-using Directory = v1::DirectoryService::Stub;
-using Users = v1::UserService::Stub;
-using Permissions = v1::PermissionService::Stub;
 
 constexpr char kOrg[] = "org_auth";
 
@@ -175,14 +170,8 @@ class AuthLogic : public ::testing::Test {
  protected:
   void SetUp() override {
     h_.CreateOrg(kOrg);
-    NewUserRow row{NewId("usr_"), {}, ""};
-    row.user.set_email("u@x.com");
-    row.user.set_name("U");
-    ASSERT_TRUE(h_.store().CreateUsers(RequestContext::Org(kOrg), {row}).ok());
-    user_ = row.user_id;
-    auto cloud = h_.store().CreateCloud(RequestContext::Org(kOrg), "c");
-    ASSERT_TRUE(cloud.ok());
-    cloud_ = cloud->cloud_id();
+    user_ = h_.AddUser(kOrg, "u@x.com", "U");
+    cloud_ = h_.AddCloud(kOrg, "c");
   }
   std::vector<Rpc> AllRpcs() const {
     std::vector<Rpc> out = UserAndPermissionRpcs(user_, cloud_);
@@ -190,9 +179,6 @@ class AuthLogic : public ::testing::Test {
     for (auto& rpc : AccessRpcs(user_, cloud_)) out.push_back(std::move(rpc));
     return out;
   }
-  // Store calls other than the key lookups authentication makes.
-  int64_t HandlerCalls() { return h_.store().calls() - h_.store().calls("FindApiKey"); }
-
   ServiceHarness h_;
   std::string user_, cloud_;
 };
@@ -204,7 +190,7 @@ TEST_F(AuthLogic, EveryRpcRefusesAKeyNarrowerThanItsScopeBeforeStorage) {
     const std::string key = h_.Key(kOrg, held);
     for (const Rpc& rpc : rpcs) {
       SCOPED_TRACE(absl::StrCat(rpc.name, " with a ", std::string(ScopeName(held)), " key"));
-      const int64_t before = HandlerCalls();
+      const int64_t before = h_.HandlerCalls();
       const grpc::Status s = rpc.call(h_, key);
       if (ScopeCovers(held, rpc.needed)) {
         EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
@@ -214,7 +200,7 @@ TEST_F(AuthLogic, EveryRpcRefusesAKeyNarrowerThanItsScopeBeforeStorage) {
         // (ListUserPermissions first asks for read, then for admin unless it is one's own.)
         EXPECT_THAT(s.error_message(), ::testing::HasSubstr(absl::StrCat(
                                            "this key has scope ", std::string(ScopeName(held)))));
-        EXPECT_EQ(HandlerCalls(), before) << "storage was called for a refused call";
+        EXPECT_EQ(h_.HandlerCalls(), before) << "storage was called for a refused call";
       }
     }
   }
@@ -227,10 +213,10 @@ TEST_F(AuthLogic, EveryRpcRefusesUnauthenticatedCallersBeforeStorage) {
   for (const std::string& key : {std::string(), std::string("garbage"), unknown, wrong_secret}) {
     for (const Rpc& rpc : AllRpcs()) {
       SCOPED_TRACE(absl::StrCat(rpc.name, " with key '", key.substr(0, 12), "'"));
-      const int64_t before = HandlerCalls();
+      const int64_t before = h_.HandlerCalls();
       const grpc::Status s = rpc.call(h_, key);
       EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
-      EXPECT_EQ(HandlerCalls(), before);
+      EXPECT_EQ(h_.HandlerCalls(), before);
     }
   }
 }

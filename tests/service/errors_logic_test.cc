@@ -11,16 +11,12 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
-#include "core/ids.h"
 #include "core/status.h"
 #include "tests/support/service_harness.h"
 
 namespace rolecall::testing {
 namespace {
 
-using Directory = v1::DirectoryService::Stub;
-using Users = v1::UserService::Stub;
-using Permissions = v1::PermissionService::Stub;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -33,14 +29,8 @@ class ServiceErrors : public ::testing::Test {
   void SetUp() override {
     h_.CreateOrg(kOrg);
     key_ = h_.Key(kOrg, Scope::kAdmin);
-    NewUserRow row{NewId("usr_"), {}, ""};
-    row.user.set_email("u@x.com");
-    row.user.set_name("U");
-    ASSERT_TRUE(h_.store().CreateUsers(RequestContext::Org(kOrg), {row}).ok());
-    user_ = row.user_id;
-    auto cloud = h_.store().CreateCloud(RequestContext::Org(kOrg), "c");
-    ASSERT_TRUE(cloud.ok());
-    cloud_ = cloud->cloud_id();
+    user_ = h_.AddUser(kOrg, "u@x.com", "U");
+    cloud_ = h_.AddCloud(kOrg, "c");
     // Authenticate once, so the key is cached and later store calls are the handlers' own.
     ASSERT_TRUE(GetCloud().ok());
   }
@@ -63,8 +53,6 @@ class ServiceErrors : public ::testing::Test {
     v1::CheckPermissionResponse out;
     return Unary(h_.permissions(), &Permissions::CheckPermission, key_, r, &out, deadline);
   }
-  int64_t HandlerCalls() { return h_.store().calls() - h_.store().calls("FindApiKey"); }
-
   ServiceHarness h_;
   std::string key_, user_, cloud_;
 };
@@ -72,7 +60,7 @@ class ServiceErrors : public ::testing::Test {
 // --- Validation. ---
 
 TEST_F(ServiceErrors, BadNamesAreFieldViolationsAndNeverReachStorage) {
-  const int64_t before = HandlerCalls();
+  const int64_t before = h_.HandlerCalls();
   const grpc::Status empty = CreateCloud("");
   EXPECT_EQ(empty.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldViolations(empty), ElementsAre(StartsWith("name: ")));
@@ -82,11 +70,11 @@ TEST_F(ServiceErrors, BadNamesAreFieldViolationsAndNeverReachStorage) {
   const grpc::Status long_name = CreateCloud(std::string(300, 'x'));
   EXPECT_EQ(long_name.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FieldViolations(long_name), ElementsAre(StartsWith("name: ")));
-  EXPECT_EQ(HandlerCalls(), before);
+  EXPECT_EQ(h_.HandlerCalls(), before);
 }
 
 TEST_F(ServiceErrors, BadIdsAreFieldViolationsNamingTheirPath) {
-  const int64_t before = HandlerCalls();
+  const int64_t before = h_.HandlerCalls();
   v1::GetProjectRequest project;
   project.set_project_id("cld_wrongkind");
   const grpc::Status s1 = Unary(h_.directory(), &Directory::GetProject, key_, project);
@@ -107,7 +95,7 @@ TEST_F(ServiceErrors, BadIdsAreFieldViolationsNamingTheirPath) {
   grant.set_role("owner");
   const grpc::Status s4 = Unary(h_.directory(), &Directory::GrantRole, key_, grant);
   EXPECT_THAT(FieldViolations(s4), ElementsAre(StartsWith("resource.cloud_id: ")));
-  EXPECT_EQ(HandlerCalls(), before);
+  EXPECT_EQ(h_.HandlerCalls(), before);
 }
 
 TEST_F(ServiceErrors, BadRolesAndMissingOneofsAreFieldViolations) {
@@ -151,10 +139,7 @@ TEST_F(ServiceErrors, GetUserSaysWhoIsMissingOrAmbiguous) {
   const grpc::Status missing = Unary(h_.users(), &Users::GetUser, key_, r, &out);
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(missing.error_message(), "No user found matching 'nobody@x.com'.");
-  NewUserRow twin{NewId("usr_"), {}, ""};
-  twin.user.set_email("u2@x.com");
-  twin.user.set_name("U");
-  ASSERT_TRUE(h_.store().CreateUsers(RequestContext::Org(kOrg), {twin}).ok());
+  h_.AddUser(kOrg, "u2@x.com", "U");  // another user named U
   r.set_name("U");
   const grpc::Status ambiguous = Unary(h_.users(), &Users::GetUser, key_, r, &out);
   EXPECT_EQ(ambiguous.error_code(), grpc::StatusCode::FAILED_PRECONDITION);

@@ -6,15 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/ids.h"
 #include "tests/support/service_harness.h"
 
 namespace rolecall::testing {
 namespace {
 
-using Directory = v1::DirectoryService::Stub;
-using Users = v1::UserService::Stub;
-using Permissions = v1::PermissionService::Stub;
 using ::testing::ElementsAre;
 
 constexpr char kOrg[] = "org_paging";
@@ -218,14 +214,7 @@ TEST_F(PagingLogic, TokensOfAnotherListingOrOrganizationAreInvalidArgument) {
 }
 
 TEST_F(PagingLogic, UsersPageByLowerCaseEmailWithFiltersAndTokens) {
-  std::vector<NewUserRow> rows;
-  for (const char* e : {"b@x.com", "A@x.com", "c@y.com", "D@x.com"}) {
-    NewUserRow row{NewId("usr_"), {}, ""};
-    row.user.set_email(e);
-    row.user.set_name("N");
-    rows.push_back(row);
-  }
-  ASSERT_TRUE(h_.store().CreateUsers(Ctx(), rows).ok());
+  for (const char* e : {"b@x.com", "A@x.com", "c@y.com", "D@x.com"}) h_.AddUser(kOrg, e, "N");
   v1::ListUsersRequest r;
   r.set_email("X.COM");
   r.set_page_size(2);
@@ -249,26 +238,18 @@ TEST_F(PagingLogic, UsersPageByLowerCaseEmailWithFiltersAndTokens) {
 }
 
 TEST_F(PagingLogic, PermissionPagesCarryTheOrganizationAndOwnersFirst) {
-  std::vector<NewUserRow> rows;
-  for (const char* e : {"a@x.com", "b@x.com", "c@x.com"}) {
-    NewUserRow row{NewId("usr_"), {}, ""};
-    row.user.set_email(e);
-    row.user.set_name("N");
-    rows.push_back(row);
-  }
-  ASSERT_TRUE(h_.store().CreateUsers(Ctx(), rows).ok());
-  auto cloud = h_.store().CreateCloud(Ctx(), "c");
-  ASSERT_TRUE(cloud.ok());
-  for (const auto& row : rows) {
+  std::vector<std::string> users;
+  for (const char* e : {"a@x.com", "b@x.com", "c@x.com"}) users.push_back(h_.AddUser(kOrg, e, "N"));
+  const std::string cloud = h_.AddCloud(kOrg, "c");
+  for (const auto& user : users) {
     ASSERT_TRUE(h_.store()
-                    .GrantRole(Ctx(), {ResourceKind::kCloud, cloud->cloud_id()},
-                               {false, row.user_id}, Role::kReadonly)
+                    .GrantRole(Ctx(), {ResourceKind::kCloud, cloud}, {false, user}, Role::kReadonly)
                     .ok());
   }
-  ASSERT_TRUE(h_.store()
-                  .GrantRole(Ctx(), {ResourceKind::kOrganization, kOrg}, {false, rows[1].user_id},
-                             Role::kOwner)
-                  .ok());
+  ASSERT_TRUE(
+      h_.store()
+          .GrantRole(Ctx(), {ResourceKind::kOrganization, kOrg}, {false, users[1]}, Role::kOwner)
+          .ok());
   v1::ListUserPermissionsRequest r;
   r.set_page_size(2);
   std::vector<v1::ListUserPermissionsPage> pages;
@@ -278,7 +259,7 @@ TEST_F(PagingLogic, PermissionPagesCarryTheOrganizationAndOwnersFirst) {
   EXPECT_EQ(pages[1].users_size(), 1);
   for (const auto& p : pages) EXPECT_EQ(p.organization_id(), kOrg);
   ASSERT_EQ(pages[0].org_owners_size(), 1);
-  EXPECT_EQ(pages[0].org_owners(0).user_id(), rows[1].user_id);
+  EXPECT_EQ(pages[0].org_owners(0).user_id(), users[1]);
   EXPECT_EQ(pages[1].org_owners_size(), 0);
   EXPECT_FALSE(pages[0].next_page_token().empty());
   EXPECT_TRUE(pages[1].next_page_token().empty());
@@ -294,20 +275,16 @@ TEST_F(PagingLogic, PermissionPagesCarryTheOrganizationAndOwnersFirst) {
 }
 
 TEST_F(PagingLogic, GrantsPageGroupsFirst) {
-  auto cloud = h_.store().CreateCloud(Ctx(), "c");
-  ASSERT_TRUE(cloud.ok());
+  const std::string cloud = h_.AddCloud(kOrg, "c");
   auto group = h_.store().CreateGroup(Ctx(), "g");
   ASSERT_TRUE(group.ok());
-  NewUserRow row{NewId("usr_"), {}, ""};
-  row.user.set_email("u@x.com");
-  row.user.set_name("U");
-  ASSERT_TRUE(h_.store().CreateUsers(Ctx(), {row}).ok());
-  const ResourceKey res{ResourceKind::kCloud, cloud->cloud_id()};
-  ASSERT_TRUE(h_.store().GrantRole(Ctx(), res, {false, row.user_id}, Role::kOwner).ok());
-  ASSERT_TRUE(h_.store().GrantRole(Ctx(), res, {false, row.user_id}, Role::kReadonly).ok());
+  const std::string user = h_.AddUser(kOrg, "u@x.com", "U");
+  const ResourceKey res{ResourceKind::kCloud, cloud};
+  ASSERT_TRUE(h_.store().GrantRole(Ctx(), res, {false, user}, Role::kOwner).ok());
+  ASSERT_TRUE(h_.store().GrantRole(Ctx(), res, {false, user}, Role::kReadonly).ok());
   ASSERT_TRUE(h_.store().GrantRole(Ctx(), res, {true, group->id()}, Role::kReadonly).ok());
   v1::ListGrantsRequest r;
-  r.mutable_resource()->set_cloud_id(cloud->cloud_id());
+  r.mutable_resource()->set_cloud_id(cloud);
   r.set_page_size(1);
   std::vector<v1::ListGrantsPage> pages;
   ASSERT_TRUE(Stream(h_.directory(), &Directory::ListGrants, key_, r, &pages).ok());

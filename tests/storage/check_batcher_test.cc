@@ -7,7 +7,6 @@
 #include <future>
 #include <thread>
 
-
 namespace rolecall {
 namespace {
 
@@ -39,8 +38,9 @@ void Send(CheckBatcher& batcher, int n, Done done, RequestContext::Deadline dead
 absl::StatusOr<Role> Ask(CheckBatcher& batcher, int n, RequestContext::Deadline deadline = {}) {
   std::promise<absl::StatusOr<Role>> answer;
   auto got = answer.get_future();
-  Send(batcher, n, [&answer](absl::StatusOr<Role> role) { answer.set_value(std::move(role)); },
-       deadline);
+  Send(
+      batcher, n, [&answer](absl::StatusOr<Role> role) { answer.set_value(std::move(role)); },
+      deadline);
   return got.get();
 }
 
@@ -134,6 +134,19 @@ std::future<absl::StatusOr<Role>> OccupyTheStatement(FakeDatabase& db, CheckBatc
   return first;
 }
 
+// Occupies the statement with check 1, queues checks 2 … 1 + `queued` behind it (each from a
+// thread of its own), then releases the database: the answers of checks 1 … 1 + `queued`.
+Answers AnswersOfChecksQueuedBehindOne(FakeDatabase& db, CheckBatcher& batcher, int queued) {
+  std::vector<std::future<absl::StatusOr<Role>>> checks;
+  checks.push_back(OccupyTheStatement(db, batcher));
+  for (int n = 2; n <= 1 + queued; ++n) checks.push_back(CheckOnAnotherThread(batcher, n));
+  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == queued; }));
+  db.Release();
+  Answers answers;
+  for (auto& check : checks) answers.push_back(check.get());
+  return answers;
+}
+
 TEST(CheckBatcher, ALoneCheckRunsAtOnceByItselfOnTheCallingThread) {
   FakeDatabase db;
   CheckBatcher batcher(2, 100, db.Resolver());
@@ -151,14 +164,9 @@ TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
   FakeDatabase db;
   std::vector<int> reported;
   CheckBatcher batcher(1, 100, db.Resolver(), [&](int n) { reported.push_back(n); });
-  auto first = OccupyTheStatement(db, batcher);
-  std::vector<std::future<absl::StatusOr<Role>>> queued;
-  for (int n = 2; n <= 8; ++n) queued.push_back(CheckOnAnotherThread(batcher, n));
-  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
-  db.Release();
-  EXPECT_TRUE(AnswersCheck(first.get(), 1));
+  const Answers answers = AnswersOfChecksQueuedBehindOne(db, batcher, 7);
   // Each caller gets its own answer, NOT_FOUND (check 7) included.
-  for (int n = 2; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(queued[n - 2].get(), n)) << n;
+  for (int n = 1; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(answers[n - 1], n)) << n;
   EXPECT_EQ(db.batches(), (std::vector<int>{1, 7}));
   EXPECT_EQ(reported, (std::vector<int>{1, 7}));
   EXPECT_EQ(db.max_running(), 1);
@@ -167,13 +175,8 @@ TEST(CheckBatcher, ChecksArrivingWhileTheStatementsAreBusyShareTheNextOne) {
 TEST(CheckBatcher, BatchesAreCappedAtTheirLargestSize) {
   FakeDatabase db;
   CheckBatcher batcher(1, 3, db.Resolver());
-  auto first = OccupyTheStatement(db, batcher);
-  std::vector<std::future<absl::StatusOr<Role>>> queued;
-  for (int n = 2; n <= 8; ++n) queued.push_back(CheckOnAnotherThread(batcher, n));
-  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 7; }));
-  db.Release();
-  EXPECT_TRUE(AnswersCheck(first.get(), 1));
-  for (int n = 2; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(queued[n - 2].get(), n)) << n;
+  const Answers answers = AnswersOfChecksQueuedBehindOne(db, batcher, 7);
+  for (int n = 1; n <= 8; ++n) EXPECT_TRUE(AnswersCheck(answers[n - 1], n)) << n;
   EXPECT_EQ(db.batches(), (std::vector<int>{1, 3, 3, 1}));
 }
 
@@ -181,12 +184,9 @@ TEST(CheckBatcher, AFailedStatementFailsEveryCheckOfItsBatch) {
   FakeDatabase db;
   CheckBatcher batcher(1, 100, db.Resolver());
   db.Fail(absl::UnavailableError("the database went away"));
-  auto first = OccupyTheStatement(db, batcher);
-  auto second = CheckOnAnotherThread(batcher, 2);
-  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
-  db.Release();
-  EXPECT_EQ(first.get().status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(second.get().status().code(), absl::StatusCode::kUnavailable);
+  const Answers answers = AnswersOfChecksQueuedBehindOne(db, batcher, 1);
+  EXPECT_EQ(answers[0].status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(answers[1].status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST(CheckBatcher, AQueuedCheckWhoseDeadlinePassedIsAnsweredWithoutRunning) {
@@ -194,9 +194,7 @@ TEST(CheckBatcher, AQueuedCheckWhoseDeadlinePassedIsAnsweredWithoutRunning) {
   CheckBatcher batcher(1, 100, db.Resolver());
   auto first = OccupyTheStatement(db, batcher);
   const auto deadline = std::chrono::system_clock::now() + 50ms;
-  auto impatient = std::async(std::launch::async, [&] {
-    return Ask(batcher, 2, deadline);
-  });
+  auto impatient = std::async(std::launch::async, [&] { return Ask(batcher, 2, deadline); });
   EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
   std::this_thread::sleep_until(deadline + 10ms);
   db.Release();
@@ -214,9 +212,8 @@ TEST(CheckBatcher, ABatchRunsUnderTheLatestDeadlineOfItsChecks) {
   // The sooner check queues first.
   std::vector<std::future<absl::StatusOr<Role>>> queued;
   for (auto deadline : {soon, later}) {
-    queued.push_back(std::async(std::launch::async, [&, deadline] {
-      return Ask(batcher, 2, deadline);
-    }));
+    queued.push_back(
+        std::async(std::launch::async, [&, deadline] { return Ask(batcher, 2, deadline); }));
     const int n = static_cast<int>(queued.size());
     EXPECT_TRUE(Eventually([&] { return batcher.Queued() == n; }));
   }
@@ -240,13 +237,10 @@ TEST(CheckBatcher, AResolverThatThrowsFailsItsBatchAndFreesTheSlot) {
                          if (throwing) throw std::runtime_error("boom");
                          return answers;
                        });
-  auto first = OccupyTheStatement(db, batcher);
-  auto second = CheckOnAnotherThread(batcher, 2);
-  EXPECT_TRUE(Eventually([&] { return batcher.Queued() == 1; }));
-  db.Release();
+  const Answers answers = AnswersOfChecksQueuedBehindOne(db, batcher, 1);
   // The first batch threw; the second check went into the next batch, which threw too.
-  EXPECT_EQ(first.get().status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(second.get().status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(answers[0].status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(answers[1].status().code(), absl::StatusCode::kInternal);
   throwing = false;
   EXPECT_TRUE(AnswersCheck(Ask(batcher, 3), 3));  // the statement slot was freed
 }

@@ -182,24 +182,10 @@ absl::Status CheckResource(const Model& m, const ResourceKey& r) {
   return absl::OkStatus();
 }
 
-void SetResource(v1::ResourceRef* ref, const ResourceKey& r) {
-  switch (r.kind) {
-    case ResourceKind::kOrganization:
-      ref->set_organization(true);
-      break;
-    case ResourceKind::kCloud:
-      ref->set_cloud_id(r.id);
-      break;
-    case ResourceKind::kProject:
-      ref->set_project_id(r.id);
-      break;
-  }
-}
-
 v1::Grant GrantOf(const Model& m, const ResourceKey& r, bool group, const Principal& who,
                   int role) {
   v1::Grant g;
-  SetResource(g.mutable_resource(), r);
+  SetResourceRef(r, g.mutable_resource());
   if (group) {
     g.mutable_principal()->set_group_id(who.id);
   } else {
@@ -209,6 +195,85 @@ v1::Grant GrantOf(const Model& m, const ResourceKey& r, bool group, const Princi
   g.set_role(RoleText(role));
   SetMicros(g.mutable_created_at(), m.grant_micros.at({who.id, ResourceOf(r), role}));
   return g;
+}
+
+// A grant's row as GrantRole and RevokeRole name it: the resource must exist and the principal
+// be found.
+struct GrantRow {
+  Principal who;
+  Model::GrantKey key;
+  std::set<Model::GrantKey>* grants;  // the model's user or group grants
+};
+
+absl::StatusOr<GrantRow> GrantRowOf(Model& m, const ResourceKey& resource,
+                                    const PrincipalKey& principal, Role role) {
+  RETURN_IF_ERROR(CheckResource(m, resource));
+  ASSIGN_OR_RETURN(Principal who, ResolvePrincipal(m, principal));
+  Model::GrantKey key{who.id, ResourceOf(resource), static_cast<int>(role)};
+  return GrantRow{std::move(who), std::move(key),
+                  principal.group ? &m.group_grants : &m.user_grants};
+}
+
+// Clouds and user groups: rows of a name, unique in the organization, by id.
+using Names = std::map<std::string, std::string>;
+
+// A new row `name` of the model's `names` (&Model::clouds, &Model::group_names) under a new id
+// of `prefix`, created now: its id; ALREADY_EXISTS when the name is taken.
+absl::StatusOr<std::string> AddNamed(Model& m, Names Model::*names, std::string_view prefix,
+                                     const char* what, const std::string& name) {
+  for (const auto& [id, n] : m.*names)
+    if (n == name) return NameTaken(what, name);
+  const std::string id = NewId(prefix);
+  (m.*names)[id] = name;
+  m.created_micros[id] = NowMicros();
+  return id;
+}
+
+// The id of the row of `names` whose id (or, by_name, name) is `key`; NOT_FOUND when none is.
+absl::StatusOr<std::string> FindNamed(const Names& names, const char* what, const std::string& key,
+                                      bool by_name) {
+  for (const auto& [id, name] : names)
+    if ((by_name ? name : id) == key) return id;
+  return NotFound(what, key);
+}
+
+// The page of the rows of the model's `names` whose name contains the query's, each as `of`
+// makes it.
+template <typename Item>
+absl::StatusOr<Page<Item, NameIdCursor>> NamedPage(const Model& m, const Names Model::*names,
+                                                   Item (*of)(const Model&, const std::string&),
+                                                   const NameQuery& query,
+                                                   const std::optional<NameIdCursor>& after,
+                                                   int limit) {
+  std::vector<std::pair<NameIdCursor, Item>> rows;
+  for (const auto& [id, name] : m.*names)
+    if (Contains(name, query.name_contains)) rows.push_back({{name, id}, of(m, id)});
+  return PageOf(std::move(rows), after, limit);
+}
+
+// The model (WritableModel's answer) when its `rows` (&Model::clouds, …) hold `id`; NOT_FOUND
+// "<what> '<id>' not found" when they do not, or when there is no such organization.
+template <typename Rows>
+absl::StatusOr<Model*> Holding(absl::StatusOr<Model*> model, Rows Model::*rows, const char* what,
+                               const std::string& id) {
+  if (!model.ok() || !((*model)->*rows).count(id)) return NotFound(what, id);
+  return *model;
+}
+
+// What AddMembers and RemoveMembers change: the model holding the group (NOT_FOUND when there is
+// no such group), and the ids `users` name (NOT_FOUND naming every unknown one).
+struct MemberChange {
+  Model* m;
+  std::vector<std::string> ids;
+};
+
+absl::StatusOr<MemberChange> MemberChangeOf(absl::StatusOr<Model*> model,
+                                            const std::string& group_id,
+                                            const std::vector<std::string>& users) {
+  ASSIGN_OR_RETURN(Model * m,
+                   Holding(std::move(model), &Model::group_names, "user group", group_id));
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, ResolveUsers(*m, users));
+  return MemberChange{m, std::move(ids)};
 }
 
 int64_t DemoMicros(int month, int day, int hour, int minute) {
@@ -564,9 +629,8 @@ absl::StatusOr<v1::User> FakeStore::CreateServiceAccount(const RequestContext& c
 absl::Status FakeStore::DeleteUser(const RequestContext& ctx, const std::string& user_id) {
   RETURN_IF_ERROR(Begin("DeleteUser", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.users.count(user_id)) return NotFound("user", user_id);
-  org->model.DeleteUser(user_id);
+  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::users, "user", user_id));
+  m->DeleteUser(user_id);
   std::erase_if(keys_, [&](const auto& entry) {
     return entry.second.record.org_id == ctx.org_id &&
            entry.second.record.principal_user_id == user_id;
@@ -581,11 +645,8 @@ absl::StatusOr<v1::Cloud> FakeStore::CreateCloud(const RequestContext& ctx,
   RETURN_IF_ERROR(Begin("CreateCloud", ctx));
   Lock lock(mu_);
   ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  for (const auto& [id, n] : m->clouds)
-    if (n == name) return NameTaken("a cloud", name);
-  const std::string id = NewId("cld_");
-  m->clouds[id] = name;
-  m->created_micros[id] = NowMicros();
+  ASSIGN_OR_RETURN(const std::string id,
+                   AddNamed(*m, &Model::clouds, kCloudPrefix, "a cloud", name));
   return CloudOf(*m, id);
 }
 
@@ -594,9 +655,8 @@ absl::StatusOr<v1::Cloud> FakeStore::GetCloud(const RequestContext& ctx, const s
   RETURN_IF_ERROR(Begin("GetCloud", ctx));
   Lock lock(mu_);
   const Model& m = ModelFor(ctx);
-  for (const auto& [id, name] : m.clouds)
-    if ((by_name ? name : id) == key) return CloudOf(m, id);
-  return NotFound("cloud", key);
+  ASSIGN_OR_RETURN(const std::string id, FindNamed(m.clouds, "cloud", key, by_name));
+  return CloudOf(m, id);
 }
 
 absl::StatusOr<Page<v1::Cloud, NameIdCursor>> FakeStore::ListClouds(
@@ -604,19 +664,14 @@ absl::StatusOr<Page<v1::Cloud, NameIdCursor>> FakeStore::ListClouds(
     int limit) {
   RETURN_IF_ERROR(Begin("ListClouds", ctx));
   Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<NameIdCursor, v1::Cloud>> rows;
-  for (const auto& [id, name] : m.clouds)
-    if (Contains(name, query.name_contains)) rows.push_back({{name, id}, CloudOf(m, id)});
-  return PageOf(std::move(rows), after, limit);
+  return NamedPage(ModelFor(ctx), &Model::clouds, CloudOf, query, after, limit);
 }
 
 absl::Status FakeStore::DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) {
   RETURN_IF_ERROR(Begin("DeleteCloud", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.clouds.count(cloud_id)) return NotFound("cloud", cloud_id);
-  org->model.DeleteResource({1, cloud_id});
+  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
+  m->DeleteResource({1, cloud_id});
   return absl::OkStatus();
 }
 
@@ -625,9 +680,8 @@ absl::StatusOr<v1::Project> FakeStore::CreateProject(const RequestContext& ctx,
                                                      const std::string& name) {
   RETURN_IF_ERROR(Begin("CreateProject", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.clouds.count(cloud_id)) return NotFound("cloud", cloud_id);
-  Model& m = org->model;
+  ASSIGN_OR_RETURN(Model * model, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
+  Model& m = *model;
   for (const auto& [id, p] : m.projects) {
     if (p.first == cloud_id && p.second == name) {
       return absl::AlreadyExistsError(absl::StrCat(
@@ -668,9 +722,8 @@ absl::StatusOr<Page<v1::Project, NameIdCursor>> FakeStore::ListProjects(
 absl::Status FakeStore::DeleteProject(const RequestContext& ctx, const std::string& project_id) {
   RETURN_IF_ERROR(Begin("DeleteProject", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.projects.count(project_id)) return NotFound("project", project_id);
-  org->model.DeleteResource({2, project_id});
+  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::projects, "project", project_id));
+  m->DeleteResource({2, project_id});
   return absl::OkStatus();
 }
 
@@ -681,12 +734,10 @@ absl::StatusOr<v1::UserGroup> FakeStore::CreateGroup(const RequestContext& ctx,
   RETURN_IF_ERROR(Begin("CreateGroup", ctx));
   Lock lock(mu_);
   ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  for (const auto& [id, n] : m->group_names)
-    if (n == name) return NameTaken("a user group", name);
-  const std::string id = NewId("ug_");
-  m->group_names[id] = name;
+  ASSIGN_OR_RETURN(const std::string id,
+                   AddNamed(*m, &Model::group_names, kGroupPrefix, "a user group", name));
   m->members[id];
-  m->created_micros[id] = m->updated_micros[id] = NowMicros();
+  m->updated_micros[id] = m->created_micros[id];
   return GroupOf(*m, id);
 }
 
@@ -695,9 +746,8 @@ absl::StatusOr<v1::UserGroup> FakeStore::GetGroup(const RequestContext& ctx, con
   RETURN_IF_ERROR(Begin("GetGroup", ctx));
   Lock lock(mu_);
   const Model& m = ModelFor(ctx);
-  for (const auto& [id, name] : m.group_names)
-    if ((by_name ? name : id) == key) return GroupOf(m, id);
-  return NotFound("user group", key);
+  ASSIGN_OR_RETURN(const std::string id, FindNamed(m.group_names, "user group", key, by_name));
+  return GroupOf(m, id);
 }
 
 absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> FakeStore::ListGroups(
@@ -705,19 +755,15 @@ absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> FakeStore::ListGroups(
     int limit) {
   RETURN_IF_ERROR(Begin("ListGroups", ctx));
   Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<NameIdCursor, v1::UserGroup>> rows;
-  for (const auto& [id, name] : m.group_names)
-    if (Contains(name, query.name_contains)) rows.push_back({{name, id}, GroupOf(m, id)});
-  return PageOf(std::move(rows), after, limit);
+  return NamedPage(ModelFor(ctx), &Model::group_names, GroupOf, query, after, limit);
 }
 
 absl::Status FakeStore::DeleteGroup(const RequestContext& ctx, const std::string& group_id) {
   RETURN_IF_ERROR(Begin("DeleteGroup", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.group_names.count(group_id)) return NotFound("user group", group_id);
-  org->model.DeleteGroup(group_id);
+  ASSIGN_OR_RETURN(Model * m,
+                   Holding(WritableModel(ctx), &Model::group_names, "user group", group_id));
+  m->DeleteGroup(group_id);
   return absl::OkStatus();
 }
 
@@ -725,13 +771,10 @@ absl::StatusOr<int> FakeStore::AddMembers(const RequestContext& ctx, const std::
                                           const std::vector<std::string>& users) {
   RETURN_IF_ERROR(Begin("AddMembers", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.group_names.count(group_id)) return NotFound("user group", group_id);
-  Model& m = org->model;
-  ASSIGN_OR_RETURN(const auto ids, ResolveUsers(m, users));
+  ASSIGN_OR_RETURN(const MemberChange change, MemberChangeOf(WritableModel(ctx), group_id, users));
   int added = 0;
-  for (const auto& id : ids) added += m.members[group_id].insert(id).second ? 1 : 0;
-  if (added > 0) m.updated_micros[group_id] = NowMicros();
+  for (const auto& id : change.ids) added += change.m->members[group_id].insert(id).second ? 1 : 0;
+  if (added > 0) change.m->updated_micros[group_id] = NowMicros();
   return added;
 }
 
@@ -739,11 +782,9 @@ absl::StatusOr<int> FakeStore::RemoveMembers(const RequestContext& ctx, const st
                                              const std::vector<std::string>& users) {
   RETURN_IF_ERROR(Begin("RemoveMembers", ctx));
   Lock lock(mu_);
-  Org* org = FindOrg(ctx);
-  if (!org || !org->model.group_names.count(group_id)) return NotFound("user group", group_id);
-  Model& m = org->model;
-  ASSIGN_OR_RETURN(const auto ids, ResolveUsers(m, users));
-  std::set<std::string>& members = m.members[group_id];
+  ASSIGN_OR_RETURN(const MemberChange change, MemberChangeOf(WritableModel(ctx), group_id, users));
+  const std::vector<std::string>& ids = change.ids;
+  std::set<std::string>& members = change.m->members[group_id];
   std::vector<std::string> not_members;
   for (size_t i = 0; i < ids.size(); ++i)
     if (!members.count(ids[i])) not_members.push_back(users[i]);
@@ -753,7 +794,7 @@ absl::StatusOr<int> FakeStore::RemoveMembers(const RequestContext& ctx, const st
   }
   const std::set<std::string> gone(ids.begin(), ids.end());
   for (const auto& id : gone) members.erase(id);
-  if (!gone.empty()) m.updated_micros[group_id] = NowMicros();
+  if (!gone.empty()) change.m->updated_micros[group_id] = NowMicros();
   return static_cast<int>(gone.size());
 }
 
@@ -792,12 +833,9 @@ absl::StatusOr<v1::Grant> FakeStore::GrantRole(const RequestContext& ctx,
   Lock lock(mu_);
   if (role == Role::kNone) return absl::InvalidArgumentError("granting the role: no role");
   ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  RETURN_IF_ERROR(CheckResource(*m, resource));
-  ASSIGN_OR_RETURN(const Principal who, ResolvePrincipal(*m, principal));
-  const Model::GrantKey key{who.id, ResourceOf(resource), static_cast<int>(role)};
-  auto& grants = principal.group ? m->group_grants : m->user_grants;
-  if (grants.insert(key).second) m->grant_micros[key] = NowMicros();
-  return GrantOf(*m, resource, principal.group, who, static_cast<int>(role));
+  ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
+  if (row.grants->insert(row.key).second) m->grant_micros[row.key] = NowMicros();
+  return GrantOf(*m, resource, principal.group, row.who, static_cast<int>(role));
 }
 
 absl::Status FakeStore::RevokeRole(const RequestContext& ctx, const ResourceKey& resource,
@@ -805,17 +843,14 @@ absl::Status FakeStore::RevokeRole(const RequestContext& ctx, const ResourceKey&
   RETURN_IF_ERROR(Begin("RevokeRole", ctx));
   Lock lock(mu_);
   ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  RETURN_IF_ERROR(CheckResource(*m, resource));
-  ASSIGN_OR_RETURN(const Principal who, ResolvePrincipal(*m, principal));
-  const Model::GrantKey key{who.id, ResourceOf(resource), static_cast<int>(role)};
-  auto& grants = principal.group ? m->group_grants : m->user_grants;
-  if (grants.erase(key) == 0) {
+  ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
+  if (row.grants->erase(row.key) == 0) {
     return absl::NotFoundError(
         absl::StrCat(principal.group ? "user group '" : "user '", Clip(principal.id_or_email),
                      "' does not hold ", RoleText(static_cast<int>(role)), " on ",
                      std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
   }
-  m->grant_micros.erase(key);
+  m->grant_micros.erase(row.key);
   return absl::OkStatus();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // The examples of the reference (../shared/reference/user-cli-reference.md), verbatim, for the
-// tests that must reproduce them.
+// tests that must reproduce them. tests/fuzz/make_corpus.py reads kReferenceUsersFile from here
+// (keep each a `kName[] = R"(...)"` literal).
 namespace rolecall::testing {
 
 // `anyscale user batch-create --users-file users.yaml`: the file.

@@ -3,31 +3,21 @@
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
+#include "core/ids.h"
+#include "core/input.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "service/directory_service.h"
-#include "service/permission_service.h"
-#include "service/user_service.h"
 
 namespace rolecall::testing {
 
 ServiceHarness::ServiceHarness(Options options) {
-  // As service/server.cc builds them, on the fake.
-  auto token_key = store_.PageTokenKey(RequestContext{});
-  if (!token_key.ok()) throw std::runtime_error(token_key.status().ToString());
-  tokens_ = std::make_unique<PageTokenCodec>(*token_key);
-  auth_ = std::make_unique<Authenticator>(store_, metrics_, options.auth_failures_per_minute);
-  hasher_ = std::make_unique<PasswordHasher>(1);
-  streams_ = std::make_unique<StreamWatchdog>(options.stream_idle_limit);
-  env_ = std::make_unique<ServiceEnv>(ServiceEnv{store_, store_, store_, store_, *auth_, metrics_,
-                                                 log_, *tokens_, *hasher_, *streams_, drain_});
-  users_ = std::make_unique<UserServiceImpl>(*env_);
-  permissions_ = std::make_unique<PermissionServiceImpl>(*env_);
-  directory_ = std::make_unique<DirectoryServiceImpl>(*env_);
+  auto services = Services::Create(store_, metrics_, log_, drain_,
+                                   ServicesOptions{options.auth_failures_per_minute,
+                                                   /*hash_threads=*/1, options.stream_idle_limit});
+  if (!services.ok()) throw std::runtime_error(services.status().ToString());
+  services_ = std::move(*services);
   grpc::ServerBuilder builder;
-  builder.RegisterService(users_.get());
-  builder.RegisterService(permissions_.get());
-  builder.RegisterService(directory_.get());
+  services_->Register(builder);
   server_ = builder.BuildAndStart();
   if (!server_) throw std::runtime_error("the in-process gRPC server did not start");
   channel_ = server_->InProcessChannel(grpc::ChannelArguments());
@@ -45,6 +35,24 @@ void ServiceHarness::CreateOrg(const std::string& org_id) {
   const absl::Status s = store_.CreateOrg(RequestContext::Org(org_id), org_id);
   if (!s.ok()) throw std::runtime_error(s.ToString());
 }
+
+std::string ServiceHarness::AddUser(const std::string& org_id, const std::string& email,
+                                    const std::string& name) {
+  NewUserRow row{NewId(kUserPrefix), {}, ""};
+  row.user.set_email(email);
+  row.user.set_name(name);
+  const auto created = store_.CreateUsers(RequestContext::Org(org_id), {row});
+  if (!created.ok()) throw std::runtime_error(created.status().ToString());
+  return row.user_id;
+}
+
+std::string ServiceHarness::AddCloud(const std::string& org_id, const std::string& name) {
+  const auto cloud = store_.CreateCloud(RequestContext::Org(org_id), name);
+  if (!cloud.ok()) throw std::runtime_error(cloud.status().ToString());
+  return cloud->cloud_id();
+}
+
+int64_t ServiceHarness::HandlerCalls() const { return store_.calls() - store_.calls("FindApiKey"); }
 
 std::string ServiceHarness::Key(const std::string& org_id, Scope scope,
                                 const std::string& principal) {

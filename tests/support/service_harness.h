@@ -1,9 +1,9 @@
 #pragma once
 
 // The real gRPC services (UserService, PermissionService, DirectoryService) in-process, wired as
-// service/server.cc wires them but on a FakeStore, and reached through an in-process channel: for
-// unit tests of the service logic (authorization, paging, validation, error mapping, deadlines,
-// drain) without PostgreSQL or a network port.
+// service/server.cc wires them (service/services.h) but on a FakeStore, and reached through an
+// in-process channel: for unit tests of the service logic (authorization, paging, validation, error
+// mapping, deadlines, drain) without PostgreSQL or a network port.
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -21,16 +21,9 @@
 #include "service/auth.h"
 #include "service/log.h"
 #include "service/metrics.h"
-#include "service/password_hasher.h"
 #include "service/rpc.h"
-#include "service/stream_watchdog.h"
+#include "service/services.h"
 #include "tests/support/fake_store.h"
-
-namespace rolecall {
-class UserServiceImpl;
-class PermissionServiceImpl;
-class DirectoryServiceImpl;
-}  // namespace rolecall
 
 namespace rolecall::testing {
 
@@ -49,7 +42,7 @@ class ServiceHarness final {
 
   FakeStore& store() { return store_; }
   Drain& drain() { return drain_; }
-  const PageTokenCodec& tokens() const { return *tokens_; }
+  const PageTokenCodec& tokens() const { return services_->tokens(); }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
 
   v1::UserService::Stub& users() { return *users_stub_; }
@@ -58,6 +51,12 @@ class ServiceHarness final {
 
   // Creates the organization in the fake (idempotent).
   void CreateOrg(const std::string& org_id);
+  // Creates a user (a new id, `email`, `name`) in the organization in the fake; its id.
+  std::string AddUser(const std::string& org_id, const std::string& email, const std::string& name);
+  // Creates a cloud in the organization in the fake; its id.
+  std::string AddCloud(const std::string& org_id, const std::string& name);
+  // The fake's calls other than the key lookups authentication makes: the handlers' own.
+  int64_t HandlerCalls() const;
   // A new API key of the organization (IssueApiKey on the fake's KeyStore), as a client sends it.
   std::string Key(const std::string& org_id, Scope scope, const std::string& principal = "");
   // A client context sending `key` (none when empty), with `deadline` when given.
@@ -69,21 +68,19 @@ class ServiceHarness final {
   FakeStore store_;
   Metrics metrics_;
   Logger log_{LogLevel::kError};
-  std::unique_ptr<PageTokenCodec> tokens_;
-  std::unique_ptr<Authenticator> auth_;
-  std::unique_ptr<PasswordHasher> hasher_;
-  std::unique_ptr<StreamWatchdog> streams_;
   Drain drain_;
-  std::unique_ptr<ServiceEnv> env_;
-  std::unique_ptr<UserServiceImpl> users_;
-  std::unique_ptr<PermissionServiceImpl> permissions_;
-  std::unique_ptr<DirectoryServiceImpl> directory_;
+  std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::UserService::Stub> users_stub_;
   std::unique_ptr<v1::PermissionService::Stub> permissions_stub_;
   std::unique_ptr<v1::DirectoryService::Stub> directory_stub_;
 };
+
+// The stubs, as tests name their methods for Unary and Stream (&Directory::GetCloud).
+using Directory = v1::DirectoryService::Stub;
+using Users = v1::UserService::Stub;
+using Permissions = v1::PermissionService::Stub;
 
 // One unary call of `method` on `stub` with `key` (and `deadline`), its response into `*out`.
 template <typename Stub, typename Request, typename Response>

@@ -109,15 +109,32 @@ std::unique_ptr<grpc::ClientContext> AuthedContext(const std::string& key) {
   return ctx;
 }
 
-std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel) {
+std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& service) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
   grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
   grpc::health::v1::HealthCheckResponse response;
   const grpc::Status status = stub->Check(&ctx, request, &response);
   if (!status.ok()) return "error: " + status.error_message();
   return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+CommandResult BufCurl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {RequiredEnv("ROLECALL_TEST_BUF"), "curl", "--protocol", "grpc",
+                                   "--http2-prior-knowledge"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+CommandResult BufCall(const std::string& address, const std::string& method,
+                      const std::string& body, const std::string& key) {
+  std::vector<std::string> args;
+  if (!key.empty()) args = {"-H", "authorization: Bearer " + key};
+  args.insert(args.end(), {"-d", body, "http://" + address + "/" + method});
+  return BufCurl(args);
 }
 
 std::string KeyId(const std::string& key) { return key.substr(4, key.find('_', 4) - 4); }

@@ -2,9 +2,11 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tests/support/process.h"
@@ -52,8 +54,35 @@ class TestServer final {
 // A client context with `authorization: Bearer <key>` (none when key is empty) and a deadline.
 std::unique_ptr<grpc::ClientContext> AuthedContext(const std::string& key);
 
-// The health status of the whole server ("SERVING", "NOT_SERVING", or an error text).
-std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel);
+// Every message of one server-streaming call of `method` on `stub` with `key` (AuthedContext),
+// read to its end; the call's status into `*status`.
+template <typename Stub, typename Request, typename Message>
+std::vector<Message> ReadStream(
+    Stub& stub,
+    std::unique_ptr<grpc::ClientReader<Message>> (Stub::*method)(grpc::ClientContext*,
+                                                                 const Request&),
+    const std::string& key, const std::type_identity_t<Request>& request, grpc::Status* status) {
+  auto ctx = AuthedContext(key);
+  auto reader = (stub.*method)(ctx.get(), request);
+  std::vector<Message> messages;
+  Message message;
+  while (reader->Read(&message)) messages.push_back(message);
+  *status = reader->Finish();
+  return messages;
+}
+
+// The health status of `service` ("SERVING", "NOT_SERVING", or an error text); of the whole
+// server when `service` is empty.
+std::string HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
+                         const std::string& service = "");
+
+// `buf curl` (ROLECALL_TEST_BUF, a client nobody here wrote) over plaintext HTTP/2 with `args`:
+// its options, then a URL.
+CommandResult BufCurl(const std::vector<std::string>& args);
+// One call of `method` ("rolecall.v1.UserService/GetUser") on the server at `address` through
+// BufCurl, with the JSON `body`, sending `key` as the bearer token unless it is empty.
+CommandResult BufCall(const std::string& address, const std::string& method,
+                      const std::string& body, const std::string& key = "");
 
 // The id and the secret of an API key "rck_<id>_<secret>" (the secret may itself hold '_').
 std::string KeyId(const std::string& key);

@@ -164,6 +164,15 @@ class _API:
         self._c = client
         self._pb = client._pb
 
+    def _list_directory(self, method: Callable[..., Any], items: Callable[[Any], Iterable[T]],
+                        name: Optional[str], max_items: Optional[int], page_size: Optional[int],
+                        parent_id: Optional[str] = None) -> ResultIterator[T]:
+        """A directory List* call (they share ListRequest), paged lazily."""
+        _check_paging(page_size, max_items)
+        request = self._pb.directory_pb2.ListRequest(parent_id=parent_id or "", name=name or "",
+                                                     page_size=page_size or 0, max_items=max_items or 0)
+        return self._c._stream(method, request, items, max_items)
+
 
 class UserAPI(_API):
     """``rolecall.user``: the reference's ``anyscale.user`` calls."""
@@ -267,11 +276,9 @@ class CloudAPI(_API):
 
     def list(self, name: Optional[str] = None, max_items: Optional[int] = None,
              page_size: Optional[int] = None) -> ResultIterator[Cloud]:
-        _check_paging(page_size, max_items)
-        request = self._pb.directory_pb2.ListRequest(name=name or "", page_size=page_size or 0,
-                                                     max_items=max_items or 0)
-        return self._c._stream(self._c._directory.ListClouds, request,
-                               lambda page: (Cloud._from_proto(c) for c in page.clouds), max_items)
+        return self._list_directory(self._c._directory.ListClouds,
+                                    lambda page: (Cloud._from_proto(c) for c in page.clouds),
+                                    name, max_items, page_size)
 
     def delete(self, cloud_id: str) -> None:
         """Deletes the cloud, its projects and every grant on them."""
@@ -291,11 +298,9 @@ class ProjectAPI(_API):
 
     def list(self, cloud_id: Optional[str] = None, name: Optional[str] = None,
              max_items: Optional[int] = None, page_size: Optional[int] = None) -> ResultIterator[Project]:
-        _check_paging(page_size, max_items)
-        request = self._pb.directory_pb2.ListRequest(parent_id=cloud_id or "", name=name or "",
-                                                     page_size=page_size or 0, max_items=max_items or 0)
-        return self._c._stream(self._c._directory.ListProjects, request,
-                               lambda page: (Project._from_proto(p) for p in page.projects), max_items)
+        return self._list_directory(self._c._directory.ListProjects,
+                                    lambda page: (Project._from_proto(p) for p in page.projects),
+                                    name, max_items, page_size, parent_id=cloud_id)
 
     def delete(self, project_id: str) -> None:
         """Deletes the project and every grant on it."""
@@ -317,11 +322,9 @@ class UserGroupAPI(_API):
 
     def list(self, name: Optional[str] = None, max_items: Optional[int] = None,
              page_size: Optional[int] = None) -> ResultIterator[UserGroup]:
-        _check_paging(page_size, max_items)
-        request = self._pb.directory_pb2.ListRequest(name=name or "", page_size=page_size or 0,
-                                                     max_items=max_items or 0)
-        return self._c._stream(self._c._directory.ListUserGroups, request,
-                               lambda page: (UserGroup._from_proto(g) for g in page.user_groups), max_items)
+        return self._list_directory(self._c._directory.ListUserGroups,
+                                    lambda page: (UserGroup._from_proto(g) for g in page.user_groups),
+                                    name, max_items, page_size)
 
     def delete(self, id: str) -> None:
         """Deletes the group, its memberships and its grants."""
