@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "core/api_key.h"
 #include "core/ids.h"
 #include "storage/pg_store.h"
 #include "tests/support/test_database.h"
@@ -69,10 +71,73 @@ TEST_F(UsersPg, CreatedUsersGetDatabaseTimestampsAndAreCollaborators) {
   for (const auto& u : page->items) EXPECT_EQ(u.permission_level(), "collaborator");
 }
 
+// Rows come back into messages by column name (pg::Read): every column of every kind of row
+// reaches its field, times included, and a NULL column leaves its field unset.
+TEST_F(UsersPg, RowsComeBackWithEveryColumnInItsField) {
+  const std::string org = NewOrg();
+  const RequestContext ctx = RequestContext::Org(org);
+  constexpr int64_t kRecent = 1700000000;
+
+  NewUserRow row = Row("full@x.io", "Full");
+  row.user.set_lastname("Name");
+  auto created = store_.CreateUsers(ctx, {row, Row("bare@x.io", "Bare")});
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto full = store_.FindUser(ctx, UserKey{UserKey::By::kEmail, "full@x.io"}, AccountFilter::kAll);
+  ASSERT_TRUE(full.ok() && full->user) << full.status();
+  EXPECT_EQ(full->user->user_id(), row.user_id);
+  EXPECT_EQ(full->user->name(), "Full");
+  EXPECT_EQ(full->user->lastname(), "Name");
+  EXPECT_FALSE(full->user->has_title());  // NULL
+  EXPECT_GT(full->user->created_at().seconds(), kRecent);
+  auto bare = store_.FindUser(ctx, UserKey{UserKey::By::kEmail, "bare@x.io"}, AccountFilter::kAll);
+  ASSERT_TRUE(bare.ok() && bare->user);
+  EXPECT_FALSE(bare->user->has_lastname());
+  auto bot = store_.CreateServiceAccount(ctx, "Deploy Bot");
+  ASSERT_TRUE(bot.ok()) << bot.status();
+  EXPECT_TRUE(bot->is_service_account());
+  EXPECT_EQ(bot->name(), "Deploy Bot");
+
+  auto cloud = store_.CreateCloud(ctx, "c1");
+  ASSERT_TRUE(cloud.ok()) << cloud.status();
+  EXPECT_EQ(cloud->name(), "c1");
+  EXPECT_GT(cloud->created_at().seconds(), kRecent);
+  auto project = store_.CreateProject(ctx, cloud->cloud_id(), "p1");
+  ASSERT_TRUE(project.ok()) << project.status();
+  auto read_project = store_.GetProject(ctx, project->project_id());
+  ASSERT_TRUE(read_project.ok());
+  EXPECT_EQ(read_project->cloud_id(), cloud->cloud_id());
+  EXPECT_EQ(read_project->name(), "p1");
+  EXPECT_GT(read_project->created_at().seconds(), kRecent);
+
+  auto group = store_.CreateGroup(ctx, "g1");
+  ASSERT_TRUE(group.ok()) << group.status();
+  auto groups = store_.ListGroups(ctx, NameQuery{}, std::nullopt, 10);
+  ASSERT_TRUE(groups.ok() && groups->items.size() == 1);
+  const v1::UserGroup& listed = groups->items[0];
+  EXPECT_TRUE(absl::StartsWith(listed.id(), "ug_")) << listed.id();
+  EXPECT_EQ(listed.id(), group->id());
+  EXPECT_EQ(listed.org_id(), org);
+  EXPECT_GT(listed.created_at().seconds(), kRecent);
+  EXPECT_GT(listed.updated_at().seconds(), kRecent);
+
+  const ApiKeyRecord key{org, NewApiKey().key_id, "hash", Scope::kRead, row.user_id, false};
+  ASSERT_TRUE(store_.InsertApiKey(ctx, key, "ci").ok());
+  ASSERT_TRUE(store_.RevokeApiKey(ctx, key.key_id).ok());
+  auto keys = store_.ListApiKeys(ctx, std::nullopt, 10);
+  ASSERT_TRUE(keys.ok() && keys->items.size() == 1) << keys.status();
+  EXPECT_EQ(keys->items[0].key_id(), key.key_id);
+  EXPECT_EQ(keys->items[0].name(), "ci");
+  EXPECT_EQ(keys->items[0].scope(), "read");
+  EXPECT_EQ(keys->items[0].principal_user_id(), row.user_id);
+  EXPECT_GT(keys->items[0].revoked_at().seconds(), kRecent);
+}
+
 TEST_F(UsersPg, MidBatchConflictCreatesNothingAndNamesEveryTakenEmail) {
   const std::string org = NewOrg();
-  ASSERT_TRUE(store_.CreateUsers(RequestContext::Org(org), {Row("taken@x.io"), Row("also@x.io")}).ok());
-  auto result = store_.CreateUsers(RequestContext::Org(org), {Row("new1@x.io"), Row("TAKEN@x.io"), Row("new2@x.io"), Row("also@x.io")});
+  ASSERT_TRUE(
+      store_.CreateUsers(RequestContext::Org(org), {Row("taken@x.io"), Row("also@x.io")}).ok());
+  auto result = store_.CreateUsers(RequestContext::Org(org), {Row("new1@x.io"), Row("TAKEN@x.io"),
+                                                              Row("new2@x.io"), Row("also@x.io")});
   ASSERT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("taken@x.io"));
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("also@x.io"));
@@ -170,7 +235,8 @@ TEST_F(UsersPg, FindUserByEmailIsCaseInsensitiveAndCountsNameMatches) {
   const std::string org = NewOrg();
   ASSERT_TRUE(
       store_
-          .CreateUsers(RequestContext::Org(org), {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"), Row("cy@x.io", "Cy")})
+          .CreateUsers(RequestContext::Org(org),
+                       {Row("ann@x.io", "Sam"), Row("bob@x.io", "Sam"), Row("cy@x.io", "Cy")})
           .ok());
   const UserKey by_email{UserKey::By::kEmail, "ANN@X.IO"};
   auto match = store_.FindUser(RequestContext::Org(org), by_email, AccountFilter::kAll);
@@ -178,11 +244,15 @@ TEST_F(UsersPg, FindUserByEmailIsCaseInsensitiveAndCountsNameMatches) {
   EXPECT_EQ(match->match_count, 1);
   EXPECT_EQ(match->user->email(), "ann@x.io");
   UserKey by_name{UserKey::By::kName, "Sam"};
-  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count, 2);
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count,
+            2);
   by_name.value = "sam";  // names match exactly
-  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count, 0);
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kAll)->match_count,
+            0);
   by_name.value = "Cy";
-  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kServiceAccounts)->match_count, 0);
+  EXPECT_EQ(store_.FindUser(RequestContext::Org(org), by_name, AccountFilter::kServiceAccounts)
+                ->match_count,
+            0);
 }
 
 }  // namespace
