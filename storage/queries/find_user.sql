@@ -13,11 +13,11 @@ WITH named AS (
   SELECT user_id FROM users WHERE $2 = 'name' AND org_id = $1 AND name = $3
 )
 SELECT u.user_id, u.email, u.name, u.lastname, u.title, u.is_sso_user, u.is_service_account,
-       rolecall_micros(u.created_at) AS created_micros,
-       rolecall_is_org_owner(u.org_id, u.user_id, $5, $6) AS is_owner,
+       rolecall_micros(u.created_at) AS created_micros, o.is_owner,
        count(*) OVER () AS match_count
   FROM named n
   JOIN users u ON u.org_id = $1 AND u.user_id = n.user_id
+ CROSS JOIN LATERAL rolecall_org_ownership(u.org_id, u.user_id, $5, $6) o
  WHERE ($4 = 0 OR u.is_service_account = ($4 = 1))
  ORDER BY u.email_key
  LIMIT 1

@@ -5,9 +5,9 @@
 -- Columns: user_id, email, name, lastname, title, is_sso_user, is_service_account,
 -- created_micros, is_owner, email_key.
 SELECT u.user_id, u.email, u.name, u.lastname, u.title, u.is_sso_user, u.is_service_account,
-       rolecall_micros(u.created_at) AS created_micros,
-       rolecall_is_org_owner(u.org_id, u.user_id, $6, $7) AS is_owner, u.email_key
+       rolecall_micros(u.created_at) AS created_micros, o.is_owner, u.email_key
   FROM users u
+ CROSS JOIN LATERAL rolecall_org_ownership(u.org_id, u.user_id, $6, $7) o
  WHERE u.org_id = $1 AND u.email_key > $2
    AND ($3 = '' OR strpos(u.email_key, lower($3)) > 0)
    AND ($4 = '' OR strpos(lower(u.name), lower($4)) > 0)

@@ -1,0 +1,36 @@
+#include "service/services.h"
+
+#include "core/status.h"
+#include "service/directory_service.h"
+#include "service/permission_service.h"
+#include "service/user_service.h"
+
+namespace rolecall {
+
+absl::StatusOr<std::unique_ptr<Services>> Services::Create(Store& store, Metrics& metrics,
+                                                           Logger& log, Drain& drain,
+                                                           const ServicesOptions& options) {
+  ASSIGN_OR_RETURN(std::string token_key, store.PageTokenKey(RequestContext{}));
+  std::unique_ptr<Services> s(new Services());
+  s->tokens_ = std::make_unique<PageTokenCodec>(std::move(token_key));
+  s->auth_ = std::make_unique<Authenticator>(store, metrics, options.auth_failures_per_minute);
+  s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
+  s->streams_ = std::make_unique<StreamWatchdog>(options.stream_idle_limit);
+  s->env_ =
+      std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, *s->auth_, metrics, log,
+                                              *s->tokens_, *s->hasher_, *s->streams_, drain});
+  s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
+  s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
+  s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
+  return s;
+}
+
+Services::~Services() = default;
+
+void Services::Register(grpc::ServerBuilder& builder) {
+  builder.RegisterService(users_.get());
+  builder.RegisterService(permissions_.get());
+  builder.RegisterService(directory_.get());
+}
+
+}  // namespace rolecall

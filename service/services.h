@@ -1,0 +1,62 @@
+#pragma once
+
+// The three rolecall services on one store, with what their handlers share (authentication,
+// page tokens, the password hasher, the stream watchdog): assembled once, here, for the server
+// on PostgreSQL (service/server.cc) and for the unit tests on the fake store.
+#include <grpcpp/server_builder.h>
+
+#include <chrono>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "core/page_token.h"
+#include "service/auth.h"
+#include "service/log.h"
+#include "service/metrics.h"
+#include "service/password_hasher.h"
+#include "service/rpc.h"
+#include "service/stream_watchdog.h"
+#include "storage/store.h"
+
+namespace rolecall {
+
+class UserServiceImpl;
+class PermissionServiceImpl;
+class DirectoryServiceImpl;
+
+struct ServicesOptions {
+  int auth_failures_per_minute = 0;  // per peer; 0: no limit
+  int hash_threads = 1;
+  std::chrono::milliseconds stream_idle_limit{30000};
+};
+
+class Services final {
+ public:
+  // Reads the page-token key from `store` (so an unreachable or unmigrated database fails here).
+  // `store`, `metrics`, `log` and `drain` must outlive the services.
+  static absl::StatusOr<std::unique_ptr<Services>> Create(Store& store, Metrics& metrics,
+                                                          Logger& log, Drain& drain,
+                                                          const ServicesOptions& options);
+  ~Services();
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
+
+  // Adds the three services to `builder`; they must outlive the server it builds.
+  void Register(grpc::ServerBuilder& builder);
+
+  const PageTokenCodec& tokens() const { return *tokens_; }
+
+ private:
+  Services() = default;
+
+  std::unique_ptr<PageTokenCodec> tokens_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<StreamWatchdog> streams_;
+  std::unique_ptr<ServiceEnv> env_;
+  std::unique_ptr<UserServiceImpl> users_;
+  std::unique_ptr<PermissionServiceImpl> permissions_;
+  std::unique_ptr<DirectoryServiceImpl> directory_;
+};
+
+}  // namespace rolecall
