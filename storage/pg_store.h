@@ -35,8 +35,9 @@ class PgStore final : public Store {
   absl::StatusOr<ApiKeyRecord> FindApiKey(const RequestContext& ctx,
                                           const std::string& key_id) override;
   absl::Status RevokeApiKey(const RequestContext& ctx, const std::string& key_id) override;
-  absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> ListApiKeys(
-      const RequestContext& ctx, const std::optional<KeyIdCursor>& after, int limit) override;
+  absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> ListApiKeys(const RequestContext& ctx,
+                                                            const std::optional<KeyIdCursor>& after,
+                                                            int limit) override;
   absl::StatusOr<std::string> PageTokenKey(const RequestContext& ctx) override;
 
   // UserStore
@@ -57,9 +58,10 @@ class PgStore final : public Store {
                                         const std::string& name) override;
   absl::StatusOr<v1::Cloud> GetCloud(const RequestContext& ctx, const std::string& key,
                                      bool by_name) override;
-  absl::StatusOr<Page<v1::Cloud, NameIdCursor>> ListClouds(
-      const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
-      int limit) override;
+  absl::StatusOr<Page<v1::Cloud, NameIdCursor>> ListClouds(const RequestContext& ctx,
+                                                           const NameQuery& query,
+                                                           const std::optional<NameIdCursor>& after,
+                                                           int limit) override;
   absl::Status DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) override;
   absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx, const std::string& cloud_id,
                                             const std::string& name) override;

@@ -74,9 +74,8 @@ TEST_F(SecurityPg, TheServingRoleSeesAndWritesOnlyTheOrganizationOfItsWork) {
   ASSERT_TRUE(Exec(pool, a_, "DELETE FROM users WHERE org_id <> '" + a_ + "'").ok());
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM users"), "2");
   // Rows of another organization cannot be written either (WITH CHECK).
-  const absl::Status insert = Exec(pool, a_,
-                                   "INSERT INTO clouds (org_id, cloud_id, name) VALUES ('" + b_ +
-                                       "', 'cld_x', 'x')");
+  const absl::Status insert = Exec(
+      pool, a_, "INSERT INTO clouds (org_id, cloud_id, name) VALUES ('" + b_ + "', 'cld_x', 'x')");
   EXPECT_FALSE(insert.ok());
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM clouds"), "0");
 }
@@ -95,9 +94,10 @@ TEST_F(SecurityPg, EveryTableOfOrganizationDataHasItsPolicy) {
 TEST_F(SecurityPg, TheServingRoleCannotChangeTheSchemaOrReachTheHost) {
   PgPool pool(PoolOptions{db_.serving_url(), 1}, {});
   for (const char* sql :
-       {"CREATE TABLE t (x int)", "DROP TABLE users", "ALTER TABLE users DISABLE ROW LEVEL SECURITY",
-        "COPY (SELECT 1) TO PROGRAM 'true'", "COPY (SELECT 1) TO '/tmp/rolecall-x'",
-        "DELETE FROM schema_migrations", "SET ROLE postgres"}) {
+       {"CREATE TABLE t (x int)", "DROP TABLE users",
+        "ALTER TABLE users DISABLE ROW LEVEL SECURITY", "COPY (SELECT 1) TO PROGRAM 'true'",
+        "COPY (SELECT 1) TO '/tmp/rolecall-x'", "DELETE FROM schema_migrations",
+        "SET ROLE postgres"}) {
     const absl::Status s = Exec(pool, a_, sql);
     EXPECT_FALSE(s.ok()) << sql;
     EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("SQLSTATE"))) << sql;
@@ -135,16 +135,17 @@ TEST_F(SecurityPg, AKeyBoundToAUserDiesWithTheUser) {
 TEST_F(SecurityPg, TheStreamBindsItsInputsHowHostileSoEver) {
   const std::string attack =
       "x\nSELECT 1 WHERE false) TO STDOUT; COMMIT; UPDATE users SET name = $q$pwned$q$ WHERE "
-      "org_id = $q$" + a_ + "$q$; COPY (--";
+      "org_id = $q$" +
+      a_ + "$q$; COPY (--";
   for (const std::string& user_id : {attack, std::string("' OR '1'='1"), users_[0]}) {
     for (const std::string& after : {std::string(), attack}) {
       int users = 0;
-      const absl::Status s = store_.StreamUserPermissions(
-          RequestContext::Org(b_), user_id, EmailCursor{after},
-          [&](const EmailCursor&) -> v1::UserPermissions* {
-            ++users;
-            return nullptr;
-          });
+      const absl::Status s =
+          store_.StreamUserPermissions(RequestContext::Org(b_), user_id, EmailCursor{after},
+                                       [&](const EmailCursor&) -> v1::UserPermissions* {
+                                         ++users;
+                                         return nullptr;
+                                       });
       EXPECT_TRUE(s.ok()) << s;
       EXPECT_EQ(users, 0);  // no grants in b_, and nothing of a_
     }
@@ -156,12 +157,17 @@ TEST(PoolPg, StreamsDrawFromTheirShareOfThePool) {
   TestDatabase db(false);
   PgPool pool(PoolOptions{db.url(), 4, 300ms, /*stream_connections=*/1}, {});
   absl::Status second_stream, check;
-  const absl::Status first = pool.Run(RequestContext{}, "stream", [&](pqxx::connection&) {
-    second_stream = pool.Run(RequestContext{}, "stream", [](pqxx::connection&) { return absl::OkStatus(); },
-                             Work::kStream);
-    check = pool.Run(RequestContext{}, "check", [](pqxx::connection&) { return absl::OkStatus(); });
-    return absl::OkStatus();
-  }, Work::kStream);
+  const absl::Status first = pool.Run(
+      RequestContext{}, "stream",
+      [&](pqxx::connection&) {
+        second_stream = pool.Run(
+            RequestContext{}, "stream", [](pqxx::connection&) { return absl::OkStatus(); },
+            Work::kStream);
+        check =
+            pool.Run(RequestContext{}, "check", [](pqxx::connection&) { return absl::OkStatus(); });
+        return absl::OkStatus();
+      },
+      Work::kStream);
   EXPECT_TRUE(first.ok());
   EXPECT_EQ(second_stream.code(), absl::StatusCode::kResourceExhausted) << second_stream;
   EXPECT_TRUE(check.ok()) << check;  // the rest of the pool still serves other work
