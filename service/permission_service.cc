@@ -22,8 +22,7 @@ grpc::Status PermissionServiceImpl::ListUserPermissions(
         if (!own) RETURN_IF_ERROR(env_.auth.Authorize(caller, Scope::kAdmin));
         ASSIGN_OR_RETURN(const int page_size, EffectivePageSize(request->page_size()));
         RETURN_IF_ERROR(CheckMaxItems(request->max_items()));
-        const std::string scope =
-            PageScope(caller.org_id, "ListUserPermissions", {request->user_id()});
+        const std::string scope = PageScope(caller.org_id, call.method(), {request->user_id()});
         ASSIGN_OR_RETURN(const std::optional<EmailCursor> after,
                          env_.tokens.DecodeCursor<EmailCursor>(scope, request->page_token()));
         const int64_t max_items =

@@ -195,6 +195,8 @@ TEST_F(AuthLogic, EveryRpcRefusesAKeyNarrowerThanItsScopeBeforeStorage) {
       if (ScopeCovers(held, rpc.needed)) {
         EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
         EXPECT_NE(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+        // Each request is a valid one: an allowed call gets past validation too.
+        EXPECT_NE(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
       } else {
         EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
         // (ListUserPermissions first asks for read, then for admin unless it is one's own.)
@@ -268,11 +270,21 @@ TEST_F(AuthLogic, AnOwnersKeyIsBoundedByItsScope) {
             grpc::StatusCode::PERMISSION_DENIED);
   v1::CreateApiKeyRequest wider;
   wider.set_scope("admin");
-  EXPECT_EQ(Unary(h_.directory(), &Directory::CreateApiKey, owners_read_key, wider).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status refused =
+      Unary(h_.directory(), &Directory::CreateApiKey, owners_read_key, wider);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Refused by the key's scope, whatever role its user holds.
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("this key has scope read"));
 }
 
 TEST_F(AuthLogic, AUsersReadKeyListsOnlyThatUsersOwnPermissions) {
+  const std::string other_user = h_.AddUser(kOrg, "other@x.com", "Other");
+  for (const std::string& who : {user_, other_user}) {
+    ASSERT_TRUE(h_.store()
+                    .GrantRole(RequestContext::Org(kOrg), {ResourceKind::kCloud, cloud_},
+                               {false, who}, Role::kReadonly)
+                    .ok());
+  }
   const std::string mine = h_.Key(kOrg, Scope::kRead, user_);
   const std::string check_only = h_.Key(kOrg, Scope::kCheck, user_);
   v1::ListUserPermissionsRequest own;
@@ -283,6 +295,8 @@ TEST_F(AuthLogic, AUsersReadKeyListsOnlyThatUsersOwnPermissions) {
   EXPECT_TRUE(ok.ok()) << ok.error_message();
   ASSERT_EQ(pages.size(), 1u);
   EXPECT_EQ(pages[0].organization_id(), kOrg);
+  ASSERT_EQ(pages[0].users_size(), 1);  // the other user, granted the same cloud, is not listed
+  EXPECT_EQ(pages[0].users(0).user_email(), "u@x.com");
   v1::ListUserPermissionsRequest other;
   other.set_user_id("usr_someoneelse");
   EXPECT_EQ(Stream(h_.permissions(), &Permissions::ListUserPermissions, mine, other).error_code(),

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -96,11 +97,16 @@ TEST_F(UsersPg, RowsComeBackWithEveryColumnInItsField) {
   ASSERT_TRUE(bot.ok()) << bot.status();
   EXPECT_TRUE(bot->is_service_account());
   EXPECT_EQ(bot->name(), "Deploy Bot");
+  EXPECT_TRUE(absl::StartsWith(bot->email(), "deploy-bot")) << bot->email();
+  EXPECT_GT(bot->created_at().seconds(), kRecent);
 
   auto cloud = store_.CreateCloud(ctx, "c1");
   ASSERT_TRUE(cloud.ok()) << cloud.status();
-  EXPECT_EQ(cloud->name(), "c1");
-  EXPECT_GT(cloud->created_at().seconds(), kRecent);
+  auto read_cloud = store_.GetCloud(ctx, "c1", /*by_name=*/true);
+  ASSERT_TRUE(read_cloud.ok()) << read_cloud.status();
+  EXPECT_EQ(read_cloud->cloud_id(), cloud->cloud_id());
+  EXPECT_EQ(read_cloud->name(), "c1");
+  EXPECT_GT(read_cloud->created_at().seconds(), kRecent);
   auto project = store_.CreateProject(ctx, cloud->cloud_id(), "p1");
   ASSERT_TRUE(project.ok()) << project.status();
   auto read_project = store_.GetProject(ctx, project->project_id());
@@ -116,6 +122,7 @@ TEST_F(UsersPg, RowsComeBackWithEveryColumnInItsField) {
   const v1::UserGroup& listed = groups->items[0];
   EXPECT_TRUE(absl::StartsWith(listed.id(), "ug_")) << listed.id();
   EXPECT_EQ(listed.id(), group->id());
+  EXPECT_EQ(listed.name(), "g1");
   EXPECT_EQ(listed.org_id(), org);
   EXPECT_GT(listed.created_at().seconds(), kRecent);
   EXPECT_GT(listed.updated_at().seconds(), kRecent);
@@ -123,13 +130,49 @@ TEST_F(UsersPg, RowsComeBackWithEveryColumnInItsField) {
   const ApiKeyRecord key{org, NewApiKey().key_id, "hash", Scope::kRead, row.user_id, false};
   ASSERT_TRUE(store_.InsertApiKey(ctx, key, "ci").ok());
   ASSERT_TRUE(store_.RevokeApiKey(ctx, key.key_id).ok());
+  const ApiKeyRecord live{org, NewApiKey().key_id, "hash", Scope::kCheck, "", false};
+  ASSERT_TRUE(store_.InsertApiKey(ctx, live, "live").ok());
   auto keys = store_.ListApiKeys(ctx, std::nullopt, 10);
-  ASSERT_TRUE(keys.ok() && keys->items.size() == 1) << keys.status();
-  EXPECT_EQ(keys->items[0].key_id(), key.key_id);
-  EXPECT_EQ(keys->items[0].name(), "ci");
-  EXPECT_EQ(keys->items[0].scope(), "read");
-  EXPECT_EQ(keys->items[0].principal_user_id(), row.user_id);
-  EXPECT_GT(keys->items[0].revoked_at().seconds(), kRecent);
+  ASSERT_TRUE(keys.ok() && keys->items.size() == 2) << keys.status();
+  for (const v1::ApiKey& listed_key : keys->items) {
+    EXPECT_GT(listed_key.created_at().seconds(), kRecent);
+    if (listed_key.key_id() == key.key_id) {
+      EXPECT_EQ(listed_key.name(), "ci");
+      EXPECT_EQ(listed_key.scope(), "read");
+      EXPECT_EQ(listed_key.principal_user_id(), row.user_id);
+      EXPECT_GT(listed_key.revoked_at().seconds(), kRecent);
+    } else {
+      EXPECT_EQ(listed_key.key_id(), live.key_id);
+      EXPECT_EQ(listed_key.scope(), "check");
+      EXPECT_FALSE(listed_key.has_revoked_at());  // NULL
+    }
+  }
+}
+
+// Replicas starting together on a fresh database all read the one key the first of them stored
+// (a second one waits for the first to commit and must still get a row back).
+TEST(PageTokenKeyPg, ReplicasStartingTogetherShareOneKey) {
+  for (int round = 0; round < 5; ++round) {
+    TestDatabase db;
+    db.Exec("DELETE FROM server_settings WHERE name = 'page_token_key'");
+    constexpr int kReplicas = 6;
+    std::vector<std::unique_ptr<PgStore>> stores;
+    for (int i = 0; i < kReplicas; ++i) {
+      stores.push_back(std::make_unique<PgStore>(PoolOptions{db.serving_url(), 1}));
+    }
+    std::vector<absl::StatusOr<std::string>> keys(kReplicas, absl::UnknownError("not run"));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kReplicas; ++i) {
+      threads.emplace_back([&, i] { keys[i] = stores[i]->PageTokenKey(RequestContext{}); });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kReplicas; ++i) {
+      ASSERT_TRUE(keys[i].ok()) << "replica " << i << ": " << keys[i].status();
+      EXPECT_EQ(*keys[i], *keys[0]);
+    }
+    EXPECT_EQ(db.Scalar("SELECT value FROM server_settings WHERE name = 'page_token_key'"),
+              *keys[0]);
+  }
 }
 
 TEST_F(UsersPg, MidBatchConflictCreatesNothingAndNamesEveryTakenEmail) {
