@@ -1,8 +1,8 @@
-#include "service/directory_service.h"
-
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
 #include "core/user_validation.h"
+#include "rolecall/v1/directory.grpc.pb.h"
+#include "service/handlers.h"
 #include "service/paged_stream.h"
 #include "service/refs.h"
 
@@ -130,242 +130,234 @@ absl::StatusOr<GrantArgs> GrantArgsOf(const Request& r, const std::string& org_i
   return GrantArgs{std::move(resource), std::move(principal), *role};
 }
 
+// DirectoryService: clouds, projects, user groups, memberships, service accounts and grants.
+// Writes need an admin key, reads a read key; each write is one transaction in storage.
+struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
+  using Handlers::Handlers;
+
+  grpc::Status CreateCloud(grpc::ServerContext* ctx, const v1::CreateCloudRequest* request,
+                           v1::Cloud* response) override {
+    return CreateNamed(env_, "CreateCloud", ctx, *request, response, env_.directory,
+                       &DirectoryStore::CreateCloud);
+  }
+
+  grpc::Status GetCloud(grpc::ServerContext* ctx, const v1::GetCloudRequest* request,
+                        v1::Cloud* response) override {
+    return GetByKey(env_, "GetCloud", ctx, *request, request->key_case() == request->kName,
+                    request->cloud_id(), "cloud_id", response, &DirectoryStore::GetCloud);
+  }
+
+  grpc::Status ListClouds(grpc::ServerContext* ctx, const v1::ListRequest* request,
+                          grpc::ServerWriter<v1::ListCloudsPage>* writer) override {
+    return ListNamed(env_, "ListClouds", ctx, *request, writer, &v1::ListCloudsPage::mutable_clouds,
+                     &DirectoryStore::ListClouds);
+  }
+
+  grpc::Status DeleteCloud(grpc::ServerContext* ctx, const v1::DeleteCloudRequest* request,
+                           v1::DeleteResponse*) override {
+    return DeleteById(env_, "DeleteCloud", ctx, *request, request->cloud_id(), "cloud_id",
+                      &DirectoryStore::DeleteCloud);
+  }
+
+  grpc::Status CreateProject(grpc::ServerContext* ctx, const v1::CreateProjectRequest* request,
+                             v1::Project* response) override {
+    return Answer(env_, "CreateProject", ctx, Scope::kAdmin, *request, response,
+                  [&](Call& call) -> absl::StatusOr<v1::Project> {
+                    RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
+                    RETURN_IF_ERROR(CheckName(request->name()));
+                    return env_.directory.CreateProject(call.context(), request->cloud_id(),
+                                                        request->name());
+                  });
+  }
+
+  grpc::Status GetProject(grpc::ServerContext* ctx, const v1::GetProjectRequest* request,
+                          v1::Project* response) override {
+    return Answer(env_, "GetProject", ctx, Scope::kRead, *request, response,
+                  [&](Call& call) -> absl::StatusOr<v1::Project> {
+                    RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
+                    return env_.directory.GetProject(call.context(), request->project_id());
+                  });
+  }
+
+  grpc::Status ListProjects(grpc::ServerContext* ctx, const v1::ListRequest* request,
+                            grpc::ServerWriter<v1::ListProjectsPage>* writer) override {
+    return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+      // ListRequest.parent_id is, for projects, the cloud.
+      const ProjectQuery query{request->parent_id(), request->name()};
+      return StreamPages<NameIdCursor>(
+          call, *request, writer, {query.cloud_id, query.name_contains},
+          &v1::ListProjectsPage::mutable_projects, [&](const auto& after, int limit) {
+            return env_.directory.ListProjects(call.context(), query, after, limit);
+          });
+    });
+  }
+
+  grpc::Status DeleteProject(grpc::ServerContext* ctx, const v1::DeleteProjectRequest* request,
+                             v1::DeleteResponse*) override {
+    return DeleteById(env_, "DeleteProject", ctx, *request, request->project_id(), "project_id",
+                      &DirectoryStore::DeleteProject);
+  }
+
+  grpc::Status CreateUserGroup(grpc::ServerContext* ctx, const v1::CreateUserGroupRequest* request,
+                               v1::UserGroup* response) override {
+    return CreateNamed(env_, "CreateUserGroup", ctx, *request, response, env_.directory,
+                       &DirectoryStore::CreateGroup);
+  }
+
+  grpc::Status GetUserGroup(grpc::ServerContext* ctx, const v1::GetUserGroupRequest* request,
+                            v1::UserGroup* response) override {
+    return GetByKey(env_, "GetUserGroup", ctx, *request, request->key_case() == request->kName,
+                    request->id(), "id", response, &DirectoryStore::GetGroup);
+  }
+
+  grpc::Status ListUserGroups(grpc::ServerContext* ctx, const v1::ListRequest* request,
+                              grpc::ServerWriter<v1::ListUserGroupsPage>* writer) override {
+    return ListNamed(env_, "ListUserGroups", ctx, *request, writer,
+                     &v1::ListUserGroupsPage::mutable_user_groups, &DirectoryStore::ListGroups);
+  }
+
+  grpc::Status DeleteUserGroup(grpc::ServerContext* ctx, const v1::DeleteUserGroupRequest* request,
+                               v1::DeleteResponse*) override {
+    return DeleteById(env_, "DeleteUserGroup", ctx, *request, request->id(), "id",
+                      &DirectoryStore::DeleteGroup);
+  }
+
+  grpc::Status AddGroupMembers(grpc::ServerContext* ctx, const v1::GroupMembersRequest* request,
+                               v1::GroupMembersResponse* response) override {
+    return ChangeMembers(env_, "AddGroupMembers", ctx, *request, response,
+                         &DirectoryStore::AddMembers);
+  }
+
+  grpc::Status RemoveGroupMembers(grpc::ServerContext* ctx, const v1::GroupMembersRequest* request,
+                                  v1::GroupMembersResponse* response) override {
+    return ChangeMembers(env_, "RemoveGroupMembers", ctx, *request, response,
+                         &DirectoryStore::RemoveMembers);
+  }
+
+  grpc::Status ListGroupMemberships(
+      grpc::ServerContext* ctx, const v1::ListRequest* request,
+      grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) override {
+    return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
+      // ListRequest.parent_id is, for memberships, the group.
+      const MembershipQuery query{request->parent_id()};
+      return StreamPages<NameIdCursor>(
+          call, *request, writer, {query.group_id},
+          &v1::ListGroupMembershipsPage::mutable_memberships, [&](const auto& after, int limit) {
+            return env_.directory.ListMemberships(call.context(), query, after, limit);
+          });
+    });
+  }
+
+  grpc::Status CreateServiceAccount(grpc::ServerContext* ctx,
+                                    const v1::CreateServiceAccountRequest* request,
+                                    v1::User* response) override {
+    return CreateNamed(env_, "CreateServiceAccount", ctx, *request, response, env_.users,
+                       &UserStore::CreateServiceAccount);
+  }
+
+  grpc::Status DeleteUser(grpc::ServerContext* ctx, const v1::DeleteUserRequest* request,
+                          v1::DeleteResponse*) override {
+    return Call(env_, "DeleteUser", *ctx)
+        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+          RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
+          RETURN_IF_ERROR(env_.users.DeleteUser(call.context(), request->user_id()));
+          // The user's keys went with it; this replica stops accepting them now, others within the
+          // key cache's TTL.
+          env_.auth.ForgetPrincipal(call.caller().org_id, request->user_id());
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::Status GrantRole(grpc::ServerContext* ctx, const v1::GrantRoleRequest* request,
+                         v1::Grant* response) override {
+    return Answer(
+        env_, "GrantRole", ctx, Scope::kAdmin, *request, response,
+        [&](Call& call) -> absl::StatusOr<v1::Grant> {
+          ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
+          return env_.directory.GrantRole(call.context(), args.resource, args.principal, args.role);
+        });
+  }
+
+  grpc::Status RevokeRole(grpc::ServerContext* ctx, const v1::RevokeRoleRequest* request,
+                          v1::DeleteResponse*) override {
+    return Call(env_, "RevokeRole", *ctx)
+        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+          ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
+          return env_.directory.RevokeRole(call.context(), args.resource, args.principal,
+                                           args.role);
+        });
+  }
+
+  grpc::Status ListGrants(grpc::ServerContext* ctx, const v1::ListGrantsRequest* request,
+                          grpc::ServerWriter<v1::ListGrantsPage>* writer) override {
+    return Call(env_, "ListGrants", *ctx)
+        .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
+          ASSIGN_OR_RETURN(const ResourceKey resource,
+                           ResourceFrom(request->resource(), call.caller().org_id, "resource"));
+          return StreamPages<GrantCursor>(
+              call, *request, writer,
+              {std::to_string(static_cast<int>(resource.kind)), resource.id},
+              &v1::ListGrantsPage::mutable_grants, [&](const auto& after, int limit) {
+                return env_.directory.ListGrants(call.context(), resource, after, limit);
+              });
+        });
+  }
+
+  grpc::Status CreateApiKey(grpc::ServerContext* ctx, const v1::CreateApiKeyRequest* request,
+                            v1::CreateApiKeyResponse* response) override {
+    return Call(env_, "CreateApiKey", *ctx)
+        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+          auto scope = ParseScope(request->scope());
+          if (!scope.ok()) return InvalidFields({{"scope", std::string(scope.status().message())}});
+          if (std::string problem = NameProblem(request->name(), false); !problem.empty()) {
+            return InvalidFields({{"name", "name " + problem}});
+          }
+          // Scopes only narrow: no key creates a key wider than itself.
+          if (!ScopeCovers(call.caller().scope, *scope)) {
+            return absl::PermissionDeniedError(absl::StrCat(
+                "a key of scope ", std::string(ScopeName(call.caller().scope)),
+                " cannot create a key of the wider scope ", std::string(ScopeName(*scope))));
+          }
+          ASSIGN_OR_RETURN(const ApiKeyParts key,
+                           IssueApiKey(env_.keys, call.context(), *scope,
+                                       request->principal_user_id(), request->name()));
+          auto* api_key = response->mutable_api_key();
+          api_key->set_key_id(key.key_id);
+          api_key->set_name(request->name());
+          api_key->set_scope(std::string(ScopeName(*scope)));
+          api_key->set_principal_user_id(request->principal_user_id());
+          response->set_key(FormatApiKey(key));
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::Status ListApiKeys(grpc::ServerContext* ctx, const v1::ListRequest* request,
+                           grpc::ServerWriter<v1::ListApiKeysPage>* writer) override {
+    return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) {
+      return StreamPages<KeyIdCursor>(call, *request, writer, {},
+                                      &v1::ListApiKeysPage::mutable_api_keys,
+                                      [&](const auto& after, int limit) {
+                                        return env_.keys.ListApiKeys(call.context(), after, limit);
+                                      });
+    });
+  }
+
+  grpc::Status RevokeApiKey(grpc::ServerContext* ctx, const v1::RevokeApiKeyRequest* request,
+                            v1::DeleteResponse*) override {
+    return Call(env_, "RevokeApiKey", *ctx)
+        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+          RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
+          RETURN_IF_ERROR(env_.keys.RevokeApiKey(call.context(), request->key_id()));
+          env_.auth.Forget(request->key_id());
+          return absl::OkStatus();
+        });
+  }
+};
+
 }  // namespace
 
-grpc::Status DirectoryServiceImpl::CreateCloud(grpc::ServerContext* ctx,
-                                               const v1::CreateCloudRequest* request,
-                                               v1::Cloud* response) {
-  return CreateNamed(env_, "CreateCloud", ctx, *request, response, env_.directory,
-                     &DirectoryStore::CreateCloud);
-}
-
-grpc::Status DirectoryServiceImpl::GetCloud(grpc::ServerContext* ctx,
-                                            const v1::GetCloudRequest* request,
-                                            v1::Cloud* response) {
-  return GetByKey(env_, "GetCloud", ctx, *request, request->key_case() == request->kName,
-                  request->cloud_id(), "cloud_id", response, &DirectoryStore::GetCloud);
-}
-
-grpc::Status DirectoryServiceImpl::ListClouds(grpc::ServerContext* ctx,
-                                              const v1::ListRequest* request,
-                                              grpc::ServerWriter<v1::ListCloudsPage>* writer) {
-  return ListNamed(env_, "ListClouds", ctx, *request, writer, &v1::ListCloudsPage::mutable_clouds,
-                   &DirectoryStore::ListClouds);
-}
-
-grpc::Status DirectoryServiceImpl::DeleteCloud(grpc::ServerContext* ctx,
-                                               const v1::DeleteCloudRequest* request,
-                                               v1::DeleteResponse*) {
-  return DeleteById(env_, "DeleteCloud", ctx, *request, request->cloud_id(), "cloud_id",
-                    &DirectoryStore::DeleteCloud);
-}
-
-grpc::Status DirectoryServiceImpl::CreateProject(grpc::ServerContext* ctx,
-                                                 const v1::CreateProjectRequest* request,
-                                                 v1::Project* response) {
-  return Answer(env_, "CreateProject", ctx, Scope::kAdmin, *request, response,
-                [&](Call& call) -> absl::StatusOr<v1::Project> {
-                  RETURN_IF_ERROR(RequireId(request->cloud_id(), "cloud_id"));
-                  RETURN_IF_ERROR(CheckName(request->name()));
-                  return env_.directory.CreateProject(call.context(), request->cloud_id(),
-                                                      request->name());
-                });
-}
-
-grpc::Status DirectoryServiceImpl::GetProject(grpc::ServerContext* ctx,
-                                              const v1::GetProjectRequest* request,
-                                              v1::Project* response) {
-  return Answer(env_, "GetProject", ctx, Scope::kRead, *request, response,
-                [&](Call& call) -> absl::StatusOr<v1::Project> {
-                  RETURN_IF_ERROR(RequireId(request->project_id(), "project_id"));
-                  return env_.directory.GetProject(call.context(), request->project_id());
-                });
-}
-
-grpc::Status DirectoryServiceImpl::ListProjects(grpc::ServerContext* ctx,
-                                                const v1::ListRequest* request,
-                                                grpc::ServerWriter<v1::ListProjectsPage>* writer) {
-  return Call(env_, "ListProjects", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    // ListRequest.parent_id is, for projects, the cloud.
-    const ProjectQuery query{request->parent_id(), request->name()};
-    return StreamPages<NameIdCursor>(
-        call, *request, writer, {query.cloud_id, query.name_contains},
-        &v1::ListProjectsPage::mutable_projects, [&](const auto& after, int limit) {
-          return env_.directory.ListProjects(call.context(), query, after, limit);
-        });
-  });
-}
-
-grpc::Status DirectoryServiceImpl::DeleteProject(grpc::ServerContext* ctx,
-                                                 const v1::DeleteProjectRequest* request,
-                                                 v1::DeleteResponse*) {
-  return DeleteById(env_, "DeleteProject", ctx, *request, request->project_id(), "project_id",
-                    &DirectoryStore::DeleteProject);
-}
-
-grpc::Status DirectoryServiceImpl::CreateUserGroup(grpc::ServerContext* ctx,
-                                                   const v1::CreateUserGroupRequest* request,
-                                                   v1::UserGroup* response) {
-  return CreateNamed(env_, "CreateUserGroup", ctx, *request, response, env_.directory,
-                     &DirectoryStore::CreateGroup);
-}
-
-grpc::Status DirectoryServiceImpl::GetUserGroup(grpc::ServerContext* ctx,
-                                                const v1::GetUserGroupRequest* request,
-                                                v1::UserGroup* response) {
-  return GetByKey(env_, "GetUserGroup", ctx, *request, request->key_case() == request->kName,
-                  request->id(), "id", response, &DirectoryStore::GetGroup);
-}
-
-grpc::Status DirectoryServiceImpl::ListUserGroups(
-    grpc::ServerContext* ctx, const v1::ListRequest* request,
-    grpc::ServerWriter<v1::ListUserGroupsPage>* writer) {
-  return ListNamed(env_, "ListUserGroups", ctx, *request, writer,
-                   &v1::ListUserGroupsPage::mutable_user_groups, &DirectoryStore::ListGroups);
-}
-
-grpc::Status DirectoryServiceImpl::DeleteUserGroup(grpc::ServerContext* ctx,
-                                                   const v1::DeleteUserGroupRequest* request,
-                                                   v1::DeleteResponse*) {
-  return DeleteById(env_, "DeleteUserGroup", ctx, *request, request->id(), "id",
-                    &DirectoryStore::DeleteGroup);
-}
-
-grpc::Status DirectoryServiceImpl::AddGroupMembers(grpc::ServerContext* ctx,
-                                                   const v1::GroupMembersRequest* request,
-                                                   v1::GroupMembersResponse* response) {
-  return ChangeMembers(env_, "AddGroupMembers", ctx, *request, response,
-                       &DirectoryStore::AddMembers);
-}
-
-grpc::Status DirectoryServiceImpl::RemoveGroupMembers(grpc::ServerContext* ctx,
-                                                      const v1::GroupMembersRequest* request,
-                                                      v1::GroupMembersResponse* response) {
-  return ChangeMembers(env_, "RemoveGroupMembers", ctx, *request, response,
-                       &DirectoryStore::RemoveMembers);
-}
-
-grpc::Status DirectoryServiceImpl::ListGroupMemberships(
-    grpc::ServerContext* ctx, const v1::ListRequest* request,
-    grpc::ServerWriter<v1::ListGroupMembershipsPage>* writer) {
-  return Call(env_, "ListGroupMemberships", *ctx).Run(Scope::kRead, *request, [&](Call& call) {
-    // ListRequest.parent_id is, for memberships, the group.
-    const MembershipQuery query{request->parent_id()};
-    return StreamPages<NameIdCursor>(
-        call, *request, writer, {query.group_id},
-        &v1::ListGroupMembershipsPage::mutable_memberships, [&](const auto& after, int limit) {
-          return env_.directory.ListMemberships(call.context(), query, after, limit);
-        });
-  });
-}
-
-grpc::Status DirectoryServiceImpl::CreateServiceAccount(
-    grpc::ServerContext* ctx, const v1::CreateServiceAccountRequest* request, v1::User* response) {
-  return CreateNamed(env_, "CreateServiceAccount", ctx, *request, response, env_.users,
-                     &UserStore::CreateServiceAccount);
-}
-
-grpc::Status DirectoryServiceImpl::DeleteUser(grpc::ServerContext* ctx,
-                                              const v1::DeleteUserRequest* request,
-                                              v1::DeleteResponse*) {
-  return Call(env_, "DeleteUser", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
-        RETURN_IF_ERROR(env_.users.DeleteUser(call.context(), request->user_id()));
-        // The user's keys went with it; this replica stops accepting them now, others within the
-        // key cache's TTL.
-        env_.auth.ForgetPrincipal(call.caller().org_id, request->user_id());
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::GrantRole(grpc::ServerContext* ctx,
-                                             const v1::GrantRoleRequest* request,
-                                             v1::Grant* response) {
-  return Answer(
-      env_, "GrantRole", ctx, Scope::kAdmin, *request, response,
-      [&](Call& call) -> absl::StatusOr<v1::Grant> {
-        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
-        return env_.directory.GrantRole(call.context(), args.resource, args.principal, args.role);
-      });
-}
-
-grpc::Status DirectoryServiceImpl::RevokeRole(grpc::ServerContext* ctx,
-                                              const v1::RevokeRoleRequest* request,
-                                              v1::DeleteResponse*) {
-  return Call(env_, "RevokeRole", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
-        return env_.directory.RevokeRole(call.context(), args.resource, args.principal, args.role);
-      });
-}
-
-grpc::Status DirectoryServiceImpl::ListGrants(grpc::ServerContext* ctx,
-                                              const v1::ListGrantsRequest* request,
-                                              grpc::ServerWriter<v1::ListGrantsPage>* writer) {
-  return Call(env_, "ListGrants", *ctx)
-      .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
-        ASSIGN_OR_RETURN(const ResourceKey resource,
-                         ResourceFrom(request->resource(), call.caller().org_id, "resource"));
-        return StreamPages<GrantCursor>(
-            call, *request, writer, {std::to_string(static_cast<int>(resource.kind)), resource.id},
-            &v1::ListGrantsPage::mutable_grants, [&](const auto& after, int limit) {
-              return env_.directory.ListGrants(call.context(), resource, after, limit);
-            });
-      });
-}
-
-grpc::Status DirectoryServiceImpl::CreateApiKey(grpc::ServerContext* ctx,
-                                                const v1::CreateApiKeyRequest* request,
-                                                v1::CreateApiKeyResponse* response) {
-  return Call(env_, "CreateApiKey", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        auto scope = ParseScope(request->scope());
-        if (!scope.ok()) return InvalidFields({{"scope", std::string(scope.status().message())}});
-        if (std::string problem = NameProblem(request->name(), false); !problem.empty()) {
-          return InvalidFields({{"name", "name " + problem}});
-        }
-        // Scopes only narrow: no key creates a key wider than itself.
-        if (!ScopeCovers(call.caller().scope, *scope)) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "a key of scope ", std::string(ScopeName(call.caller().scope)),
-              " cannot create a key of the wider scope ", std::string(ScopeName(*scope))));
-        }
-        ASSIGN_OR_RETURN(const ApiKeyParts key,
-                         IssueApiKey(env_.keys, call.context(), *scope,
-                                     request->principal_user_id(), request->name()));
-        auto* api_key = response->mutable_api_key();
-        api_key->set_key_id(key.key_id);
-        api_key->set_name(request->name());
-        api_key->set_scope(std::string(ScopeName(*scope)));
-        api_key->set_principal_user_id(request->principal_user_id());
-        response->set_key(FormatApiKey(key));
-        return absl::OkStatus();
-      });
-}
-
-grpc::Status DirectoryServiceImpl::ListApiKeys(grpc::ServerContext* ctx,
-                                               const v1::ListRequest* request,
-                                               grpc::ServerWriter<v1::ListApiKeysPage>* writer) {
-  return Call(env_, "ListApiKeys", *ctx).Run(Scope::kAdmin, *request, [&](Call& call) {
-    return StreamPages<KeyIdCursor>(call, *request, writer, {},
-                                    &v1::ListApiKeysPage::mutable_api_keys,
-                                    [&](const auto& after, int limit) {
-                                      return env_.keys.ListApiKeys(call.context(), after, limit);
-                                    });
-  });
-}
-
-grpc::Status DirectoryServiceImpl::RevokeApiKey(grpc::ServerContext* ctx,
-                                                const v1::RevokeApiKeyRequest* request,
-                                                v1::DeleteResponse*) {
-  return Call(env_, "RevokeApiKey", *ctx)
-      .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
-        RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
-        RETURN_IF_ERROR(env_.keys.RevokeApiKey(call.context(), request->key_id()));
-        env_.auth.Forget(request->key_id());
-        return absl::OkStatus();
-      });
+std::unique_ptr<grpc::Service> NewDirectoryService(ServiceEnv& env) {
+  return std::make_unique<DirectoryServiceImpl>(env);
 }
 
 }  // namespace rolecall

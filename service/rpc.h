@@ -61,6 +61,16 @@ struct ServiceEnv {
   Drain& drain;
 };
 
+// What a service's handlers hold: the environment they answer from. A service class derives from
+// its generated gRPC base and from this, and inherits this constructor.
+class Handlers {
+ public:
+  explicit Handlers(ServiceEnv& env) : env_(env) {}
+
+ protected:
+  ServiceEnv& env_;
+};
+
 // One RPC in flight: the authenticated caller and the counters the handler feeds.
 class Call final {
  public:

@@ -1,9 +1,7 @@
 #include "service/services.h"
 
 #include "core/status.h"
-#include "service/directory_service.h"
-#include "service/permission_service.h"
-#include "service/user_service.h"
+#include "service/handlers.h"
 
 namespace rolecall {
 
@@ -19,18 +17,16 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Create(Store& store, Metrics
   s->env_ =
       std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, *s->auth_, metrics, log,
                                               *s->tokens_, *s->hasher_, *s->streams_, drain});
-  s->users_ = std::make_unique<UserServiceImpl>(*s->env_);
-  s->permissions_ = std::make_unique<PermissionServiceImpl>(*s->env_);
-  s->directory_ = std::make_unique<DirectoryServiceImpl>(*s->env_);
+  s->services_.push_back(NewUserService(*s->env_));
+  s->services_.push_back(NewPermissionService(*s->env_));
+  s->services_.push_back(NewDirectoryService(*s->env_));
   return s;
 }
 
 Services::~Services() = default;
 
 void Services::Register(grpc::ServerBuilder& builder) {
-  builder.RegisterService(users_.get());
-  builder.RegisterService(permissions_.get());
-  builder.RegisterService(directory_.get());
+  for (const auto& service : services_) builder.RegisterService(service.get());
 }
 
 }  // namespace rolecall

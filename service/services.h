@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/page_token.h"
@@ -19,10 +20,6 @@
 #include "storage/store.h"
 
 namespace rolecall {
-
-class UserServiceImpl;
-class PermissionServiceImpl;
-class DirectoryServiceImpl;
 
 struct ServicesOptions {
   int auth_failures_per_minute = 0;  // per peer; 0: no limit
@@ -54,9 +51,7 @@ class Services final {
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<StreamWatchdog> streams_;
   std::unique_ptr<ServiceEnv> env_;
-  std::unique_ptr<UserServiceImpl> users_;
-  std::unique_ptr<PermissionServiceImpl> permissions_;
-  std::unique_ptr<DirectoryServiceImpl> directory_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;  // users, permissions, directory
 };
 
 }  // namespace rolecall

@@ -160,60 +160,61 @@ absl::StatusOr<std::vector<std::string>> ResolveUsers(pqxx::transaction_base& tx
   return ids;
 }
 
-// The user ids of `users`, in a group that exists, inside `tx`.
-absl::StatusOr<std::vector<std::string>> MembersOf(pqxx::transaction_base& tx,
-                                                   const std::string& org_id,
-                                                   const std::string& group_id,
-                                                   const std::vector<std::string>& users) {
-  if (tx.exec_prepared(queries::kResolveGroup, org_id, group_id).empty()) {
-    return pg::NotFound("user group", group_id);
-  }
-  return ResolveUsers(tx, org_id, users);
+// Changes the memberships of `users` in `group_id` in one transaction: `change(tx, ids)` gets
+// the users' ids (NOT_FOUND first for an unknown group or user) and returns how many memberships
+// it changed; the group's update time moves when any did.
+template <typename Change>
+absl::StatusOr<int> ChangeMembers(PgPool& pool, const RequestContext& ctx, const char* what,
+                                  const std::string& group_id,
+                                  const std::vector<std::string>& users, Change change) {
+  int changed = 0;
+  RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    if (tx.exec_prepared(queries::kResolveGroup, ctx.org_id, group_id).empty()) {
+      return pg::NotFound("user group", group_id);
+    }
+    ASSIGN_OR_RETURN(const std::vector<std::string> ids, ResolveUsers(tx, ctx.org_id, users));
+    ASSIGN_OR_RETURN(changed, change(tx, ids));
+    if (changed > 0) tx.exec_prepared(queries::kTouchGroup, ctx.org_id, group_id);
+    tx.commit();
+    return absl::OkStatus();
+  }));
+  return changed;
 }
 
 }  // namespace
 
 absl::StatusOr<int> PgStore::AddMembers(const RequestContext& ctx, const std::string& group_id,
                                         const std::vector<std::string>& users) {
-  int added = 0;
-  RETURN_IF_ERROR(pool_.Run(ctx, "adding group members", [&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    ASSIGN_OR_RETURN(const auto ids, MembersOf(tx, ctx.org_id, group_id, users));
-    added = static_cast<int>(
-        tx.exec_prepared(queries::kAddMembers, ctx.org_id, group_id, nlohmann::json(ids).dump())
-            .affected_rows());
-    if (added > 0) tx.exec_prepared(queries::kTouchGroup, ctx.org_id, group_id);
-    tx.commit();
-    return absl::OkStatus();
-  }));
-  return added;
+  return ChangeMembers(
+      pool_, ctx, "adding group members", group_id, users,
+      [&](pqxx::work& tx, const std::vector<std::string>& ids) -> absl::StatusOr<int> {
+        return static_cast<int>(
+            tx.exec_prepared(queries::kAddMembers, ctx.org_id, group_id, nlohmann::json(ids).dump())
+                .affected_rows());
+      });
 }
 
 absl::StatusOr<int> PgStore::RemoveMembers(const RequestContext& ctx, const std::string& group_id,
                                            const std::vector<std::string>& users) {
-  int removed = 0;
-  RETURN_IF_ERROR(pool_.Run(ctx, "removing group members", [&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    ASSIGN_OR_RETURN(const auto ids, MembersOf(tx, ctx.org_id, group_id, users));
-    std::set<std::string> gone;
-    for (const auto& r : tx.exec_prepared(queries::kRemoveMembers, ctx.org_id, group_id,
-                                          nlohmann::json(ids).dump())) {
-      gone.insert(pg::Text(r, "user_id"));
-    }
-    std::vector<std::string> not_members;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (!gone.count(ids[i])) not_members.push_back(users[i]);
-    }
-    if (!not_members.empty()) {
-      return absl::NotFoundError(absl::StrCat("not members of the group: ", ClipList(not_members),
-                                              "; no member was removed"));
-    }
-    removed = static_cast<int>(gone.size());
-    if (removed > 0) tx.exec_prepared(queries::kTouchGroup, ctx.org_id, group_id);
-    tx.commit();
-    return absl::OkStatus();
-  }));
-  return removed;
+  return ChangeMembers(
+      pool_, ctx, "removing group members", group_id, users,
+      [&](pqxx::work& tx, const std::vector<std::string>& ids) -> absl::StatusOr<int> {
+        std::set<std::string> gone;
+        for (const auto& r : tx.exec_prepared(queries::kRemoveMembers, ctx.org_id, group_id,
+                                              nlohmann::json(ids).dump())) {
+          gone.insert(pg::Text(r, "user_id"));
+        }
+        std::vector<std::string> not_members;
+        for (size_t i = 0; i < ids.size(); ++i) {
+          if (!gone.count(ids[i])) not_members.push_back(users[i]);
+        }
+        if (!not_members.empty()) {
+          return absl::NotFoundError(absl::StrCat(
+              "not members of the group: ", ClipList(not_members), "; no member was removed"));
+        }
+        return static_cast<int>(gone.size());
+      });
 }
 
 namespace {

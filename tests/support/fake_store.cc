@@ -322,6 +322,38 @@ void SeedDemoRows(Model& m) {
   grant(m.group_grants, {"ug_readers", {2, "prj_111"}, 1});
 }
 
+// The user's effective cloud and project roles as the permission stream lists them: clouds by
+// (name, id) with the cloud's own role when one is granted, each with its projects by (name,
+// id) that have a role; clouds with neither are left out.
+v1::UserPermissions PermissionsOf(const Model& m, const std::string& user) {
+  v1::UserPermissions out;
+  out.set_user_id(user);
+  out.set_user_email(m.users.at(user).email);
+  out.set_is_service_account(m.users.at(user).service_account);
+  std::vector<std::pair<std::string, std::string>> clouds;  // (name, id)
+  for (const auto& [id, name] : m.clouds) clouds.push_back({name, id});
+  std::sort(clouds.begin(), clouds.end());
+  for (const auto& [cloud_name, cloud_id] : clouds) {
+    std::vector<std::pair<std::string, std::string>> projects;  // (name, id)
+    for (const auto& [id, p] : m.projects)
+      if (p.first == cloud_id && m.Granted(user, {2, id}) > 0) projects.push_back({p.second, id});
+    const int cloud_role = m.Granted(user, {1, cloud_id});
+    if (cloud_role == 0 && projects.empty()) continue;
+    v1::CloudPermission* c = out.add_clouds();
+    c->set_cloud_id(cloud_id);
+    c->set_cloud_name(cloud_name);
+    if (cloud_role > 0) c->set_role(RoleText(cloud_role));
+    std::sort(projects.begin(), projects.end());
+    for (const auto& [project_name, project_id] : projects) {
+      v1::ProjectPermission* p = c->add_projects();
+      p->set_project_id(project_id);
+      p->set_project_name(project_name);
+      p->set_role(RoleText(m.Granted(user, {2, project_id})));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // --- Test controls. ---
@@ -411,598 +443,579 @@ absl::StatusOr<Model*> FakeStore::WritableModel(const RequestContext& ctx) {
   return absl::NotFoundError(absl::StrCat("organization '", Clip(ctx.org_id), "' does not exist"));
 }
 
-// --- OrgStore. ---
-
-absl::Status FakeStore::CreateOrg(const RequestContext& ctx, const std::string& name) {
-  RETURN_IF_ERROR(Begin("CreateOrg", ctx));
-  Lock lock(mu_);
-  Org& org = orgs_[ctx.org_id];
-  org.name = name;
-  org.model.org_id = ctx.org_id;
-  return absl::OkStatus();
-}
-
-absl::Status FakeStore::CheckOrgExists(const RequestContext& ctx) {
-  RETURN_IF_ERROR(Begin("CheckOrgExists", ctx));
-  Lock lock(mu_);
-  if (!FindOrg(ctx)) {
-    return absl::NotFoundError(absl::StrCat("organization '", ctx.org_id, "' does not exist"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status FakeStore::SeedDemo(const RequestContext& ctx) {
-  RETURN_IF_ERROR(Begin("SeedDemo", ctx));
-  Lock lock(mu_);
-  Org& org = orgs_["org_p72"];
-  if (org.model.org_id.empty()) {
-    org.name = "P72";
-    org.model.org_id = "org_p72";
-  }
-  SeedDemoRows(org.model);
-  return absl::OkStatus();
-}
-
-// --- KeyStore. ---
-
-absl::Status FakeStore::InsertApiKey(const RequestContext& ctx, const ApiKeyRecord& key,
-                                     const std::string& name) {
-  RETURN_IF_ERROR(Begin("InsertApiKey", ctx));
-  Lock lock(mu_);
-  if (key.org_id != ctx.org_id) {
-    return absl::InternalError("creating the API key: the key is of another organization");
-  }
-  const auto org = orgs_.find(key.org_id);
-  if (org == orgs_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("organization '", key.org_id, "' does not exist; create it with create-org"));
-  }
-  if (!key.principal_user_id.empty() && !org->second.model.users.count(key.principal_user_id)) {
-    return absl::NotFoundError(absl::StrCat("user '", key.principal_user_id,
-                                            "' does not exist in organization '", key.org_id, "'"));
-  }
-  if (keys_.count(key.key_id))
-    return absl::AlreadyExistsError("creating the API key: already exists");
-  StoredKey stored{key, name, NowMicros(), std::nullopt};
-  if (key.revoked) stored.revoked_micros = stored.created_micros;
-  keys_[key.key_id] = std::move(stored);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<ApiKeyRecord> FakeStore::FindApiKey(const RequestContext& ctx,
-                                                   const std::string& key_id) {
-  RETURN_IF_ERROR(Begin("FindApiKey", ctx));
-  Lock lock(mu_);
-  const auto it = keys_.find(key_id);
-  if (it == keys_.end()) return absl::NotFoundError("unknown API key");
-  return it->second.record;
-}
-
-absl::Status FakeStore::RevokeApiKey(const RequestContext& ctx, const std::string& key_id) {
-  RETURN_IF_ERROR(Begin("RevokeApiKey", ctx));
-  Lock lock(mu_);
-  const auto it = keys_.find(key_id);
-  if (it == keys_.end() || it->second.record.org_id != ctx.org_id) {
-    return absl::NotFoundError(
-        absl::StrCat("no API key '", Clip(key_id), "' in this organization"));
-  }
-  it->second.record.revoked = true;
-  if (!it->second.revoked_micros) it->second.revoked_micros = NowMicros();
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> FakeStore::ListApiKeys(
-    const RequestContext& ctx, const std::optional<KeyIdCursor>& after, int limit) {
-  RETURN_IF_ERROR(Begin("ListApiKeys", ctx));
-  Lock lock(mu_);
-  std::vector<std::pair<KeyIdCursor, v1::ApiKey>> rows;
-  for (const auto& [id, k] : keys_) {
-    if (k.record.org_id != ctx.org_id) continue;
-    v1::ApiKey out;
-    out.set_key_id(id);
-    out.set_name(k.name);
-    out.set_scope(std::string(ScopeName(k.record.scope)));
-    out.set_principal_user_id(k.record.principal_user_id);
-    SetMicros(out.mutable_created_at(), k.created_micros);
-    if (k.revoked_micros) SetMicros(out.mutable_revoked_at(), *k.revoked_micros);
-    rows.push_back({KeyIdCursor{id}, std::move(out)});
-  }
-  return PageOf(std::move(rows), after, limit);
-}
-
-absl::StatusOr<std::string> FakeStore::PageTokenKey(const RequestContext& ctx) {
-  RETURN_IF_ERROR(Begin("PageTokenKey", ctx));
-  Lock lock(mu_);
-  if (!token_key_) token_key_ = RandomToken(32);
-  return *token_key_;
-}
-
-// --- UserStore. ---
-
-absl::StatusOr<std::vector<v1::AdminCreatedUser>> FakeStore::CreateUsers(
-    const RequestContext& ctx, const std::vector<NewUserRow>& users) {
-  RETURN_IF_ERROR(Begin("CreateUsers", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  std::set<std::string> wanted;
-  for (const auto& row : users) wanted.insert(Lower(row.user.email()));
-  std::vector<std::pair<std::string, std::string>> taken;  // (email key, email)
-  for (const auto& [id, u] : m->users)
-    if (wanted.count(Lower(u.email))) taken.push_back({Lower(u.email), u.email});
-  std::sort(taken.begin(), taken.end());
-  if (!taken.empty()) {
-    std::vector<std::string> emails;
-    for (const auto& [key, email] : taken) emails.push_back(email);
-    return absl::AlreadyExistsError(absl::StrCat(taken.size() == 1
-                                                     ? "a user with this email already exists: "
-                                                     : "users with these emails already exist: ",
-                                                 ClipList(emails), "; no user was created"));
-  }
-  if (wanted.size() != users.size()) {  // two rows of the batch share an email
-    return absl::AlreadyExistsError("creating users: already exists");
-  }
-  const int64_t now = NowMicros();
-  std::vector<v1::AdminCreatedUser> out;
-  for (const auto& row : users) {
-    const v1::AdminCreateUser& u = row.user;
-    Model::User& stored = m->users[row.user_id];
-    stored = Model::User(u.email());
-    stored.name = u.name();
-    stored.sso = u.is_sso_user();
-    stored.password_hash = row.password_hash;
-    if (u.has_lastname()) stored.lastname = u.lastname();
-    if (u.has_title()) stored.title = u.title();
-    m->created_micros[row.user_id] = now;
-    v1::AdminCreatedUser& c = out.emplace_back();
-    c.set_user_id(row.user_id);
-    c.set_name(u.name());
-    c.set_email(u.email());
-    c.set_is_sso_user(u.is_sso_user());
-    if (u.has_lastname()) c.set_lastname(u.lastname());
-    if (u.has_title()) c.set_title(u.title());
-    SetMicros(c.mutable_created_at(), now);
-  }
-  return out;
-}
-
-absl::StatusOr<Page<v1::User, EmailCursor>> FakeStore::ListUsers(
-    const RequestContext& ctx, const UserQuery& query, const std::optional<EmailCursor>& after,
-    int limit) {
-  RETURN_IF_ERROR(Begin("ListUsers", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<EmailCursor, v1::User>> rows;
-  for (const auto& [id, u] : m.users) {
-    if (!Contains(u.email, query.email_contains) || !Contains(u.name, query.name_contains) ||
-        !Matches(u, query.accounts)) {
-      continue;
-    }
-    rows.push_back({EmailCursor{Lower(u.email)}, UserOf(m, id)});
-  }
-  return PageOf(std::move(rows), after, limit);
-}
-
-absl::StatusOr<UserMatch> FakeStore::FindUser(const RequestContext& ctx, const UserKey& key,
-                                              AccountFilter accounts) {
-  RETURN_IF_ERROR(Begin("FindUser", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<std::string, std::string>> named;  // (email key, id)
-  for (const auto& [id, u] : m.users) {
-    const bool hit = key.by == UserKey::By::kId      ? id == key.value
-                     : key.by == UserKey::By::kEmail ? Lower(u.email) == Lower(key.value)
-                                                     : u.name == key.value;
-    if (hit && Matches(u, accounts)) named.push_back({Lower(u.email), id});
-  }
-  std::sort(named.begin(), named.end());
-  UserMatch match;
-  match.match_count = static_cast<int64_t>(named.size());
-  if (!named.empty()) match.user = UserOf(m, named.front().second);
-  return match;
-}
-
-absl::StatusOr<v1::User> FakeStore::CreateServiceAccount(const RequestContext& ctx,
-                                                         const std::string& name) {
-  RETURN_IF_ERROR(Begin("CreateServiceAccount", ctx));
-  Lock lock(mu_);
-  const std::string slug = ServiceAccountSlug(name);
-  if (slug.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("service account name '", Clip(name), "' has no letters or digits"));
-  }
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  const std::string email = absl::StrCat(slug, "@org-", ctx.org_id, ".serviceaccount.com");
-  if (EmailTaken(*m, email)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("a user with email '", Clip(email), "' already exists"));
-  }
-  const std::string id = NewId("usr_");
-  Model::User u;
-  u.email = email;
-  u.name = name;
-  u.service_account = true;
-  m->users[id] = u;
-  m->created_micros[id] = NowMicros();
-  return UserOf(*m, id);
-}
-
-absl::Status FakeStore::DeleteUser(const RequestContext& ctx, const std::string& user_id) {
-  RETURN_IF_ERROR(Begin("DeleteUser", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::users, "user", user_id));
-  m->DeleteUser(user_id);
-  std::erase_if(keys_, [&](const auto& entry) {
-    return entry.second.record.org_id == ctx.org_id &&
-           entry.second.record.principal_user_id == user_id;
-  });
-  return absl::OkStatus();
-}
-
-// --- DirectoryStore: clouds and projects. ---
-
-absl::StatusOr<v1::Cloud> FakeStore::CreateCloud(const RequestContext& ctx,
-                                                 const std::string& name) {
-  RETURN_IF_ERROR(Begin("CreateCloud", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  ASSIGN_OR_RETURN(const std::string id,
-                   AddNamed(*m, &Model::clouds, kCloudPrefix, "a cloud", name));
-  return CloudOf(*m, id);
-}
-
-absl::StatusOr<v1::Cloud> FakeStore::GetCloud(const RequestContext& ctx, const std::string& key,
-                                              bool by_name) {
-  RETURN_IF_ERROR(Begin("GetCloud", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  ASSIGN_OR_RETURN(const std::string id, FindNamed(m.clouds, "cloud", key, by_name));
-  return CloudOf(m, id);
-}
-
-absl::StatusOr<Page<v1::Cloud, NameIdCursor>> FakeStore::ListClouds(
-    const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
-    int limit) {
-  RETURN_IF_ERROR(Begin("ListClouds", ctx));
-  Lock lock(mu_);
-  return NamedPage(ModelFor(ctx), &Model::clouds, CloudOf, query, after, limit);
-}
-
-absl::Status FakeStore::DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) {
-  RETURN_IF_ERROR(Begin("DeleteCloud", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
-  m->DeleteResource({1, cloud_id});
-  return absl::OkStatus();
-}
-
-absl::StatusOr<v1::Project> FakeStore::CreateProject(const RequestContext& ctx,
-                                                     const std::string& cloud_id,
-                                                     const std::string& name) {
-  RETURN_IF_ERROR(Begin("CreateProject", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * model, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
-  Model& m = *model;
-  for (const auto& [id, p] : m.projects) {
-    if (p.first == cloud_id && p.second == name) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "cloud '", Clip(cloud_id), "' already has a project named '", Clip(name), "'"));
-    }
-  }
-  const std::string id = NewId("prj_");
-  m.projects[id] = {cloud_id, name};
-  m.created_micros[id] = NowMicros();
-  return ProjectOf(m, id);
-}
-
-absl::StatusOr<v1::Project> FakeStore::GetProject(const RequestContext& ctx,
-                                                  const std::string& project_id) {
-  RETURN_IF_ERROR(Begin("GetProject", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  if (!m.projects.count(project_id)) return NotFound("project", project_id);
-  return ProjectOf(m, project_id);
-}
-
-absl::StatusOr<Page<v1::Project, NameIdCursor>> FakeStore::ListProjects(
-    const RequestContext& ctx, const ProjectQuery& query, const std::optional<NameIdCursor>& after,
-    int limit) {
-  RETURN_IF_ERROR(Begin("ListProjects", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<NameIdCursor, v1::Project>> rows;
-  for (const auto& [id, p] : m.projects) {
-    if ((query.cloud_id.empty() || p.first == query.cloud_id) &&
-        Contains(p.second, query.name_contains)) {
-      rows.push_back({{p.second, id}, ProjectOf(m, id)});
-    }
-  }
-  return PageOf(std::move(rows), after, limit);
-}
-
-absl::Status FakeStore::DeleteProject(const RequestContext& ctx, const std::string& project_id) {
-  RETURN_IF_ERROR(Begin("DeleteProject", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::projects, "project", project_id));
-  m->DeleteResource({2, project_id});
-  return absl::OkStatus();
-}
-
-// --- DirectoryStore: user groups and memberships. ---
-
-absl::StatusOr<v1::UserGroup> FakeStore::CreateGroup(const RequestContext& ctx,
-                                                     const std::string& name) {
-  RETURN_IF_ERROR(Begin("CreateGroup", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  ASSIGN_OR_RETURN(const std::string id,
-                   AddNamed(*m, &Model::group_names, kGroupPrefix, "a user group", name));
-  m->members[id];
-  m->updated_micros[id] = m->created_micros[id];
-  return GroupOf(*m, id);
-}
-
-absl::StatusOr<v1::UserGroup> FakeStore::GetGroup(const RequestContext& ctx, const std::string& key,
-                                                  bool by_name) {
-  RETURN_IF_ERROR(Begin("GetGroup", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  ASSIGN_OR_RETURN(const std::string id, FindNamed(m.group_names, "user group", key, by_name));
-  return GroupOf(m, id);
-}
-
-absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> FakeStore::ListGroups(
-    const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
-    int limit) {
-  RETURN_IF_ERROR(Begin("ListGroups", ctx));
-  Lock lock(mu_);
-  return NamedPage(ModelFor(ctx), &Model::group_names, GroupOf, query, after, limit);
-}
-
-absl::Status FakeStore::DeleteGroup(const RequestContext& ctx, const std::string& group_id) {
-  RETURN_IF_ERROR(Begin("DeleteGroup", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m,
-                   Holding(WritableModel(ctx), &Model::group_names, "user group", group_id));
-  m->DeleteGroup(group_id);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int> FakeStore::AddMembers(const RequestContext& ctx, const std::string& group_id,
-                                          const std::vector<std::string>& users) {
-  RETURN_IF_ERROR(Begin("AddMembers", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(const MemberChange change, MemberChangeOf(WritableModel(ctx), group_id, users));
-  int added = 0;
-  for (const auto& id : change.ids) added += change.m->members[group_id].insert(id).second ? 1 : 0;
-  if (added > 0) change.m->updated_micros[group_id] = NowMicros();
-  return added;
-}
-
-absl::StatusOr<int> FakeStore::RemoveMembers(const RequestContext& ctx, const std::string& group_id,
-                                             const std::vector<std::string>& users) {
-  RETURN_IF_ERROR(Begin("RemoveMembers", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(const MemberChange change, MemberChangeOf(WritableModel(ctx), group_id, users));
-  const std::vector<std::string>& ids = change.ids;
-  std::set<std::string>& members = change.m->members[group_id];
-  std::vector<std::string> not_members;
-  for (size_t i = 0; i < ids.size(); ++i)
-    if (!members.count(ids[i])) not_members.push_back(users[i]);
-  if (!not_members.empty()) {
-    return absl::NotFoundError(absl::StrCat("not members of the group: ", ClipList(not_members),
-                                            "; no member was removed"));
-  }
-  const std::set<std::string> gone(ids.begin(), ids.end());
-  for (const auto& id : gone) members.erase(id);
-  if (!gone.empty()) change.m->updated_micros[group_id] = NowMicros();
-  return static_cast<int>(gone.size());
-}
-
-absl::StatusOr<Page<v1::GroupMembership, NameIdCursor>> FakeStore::ListMemberships(
-    const RequestContext& ctx, const MembershipQuery& query,
-    const std::optional<NameIdCursor>& after, int limit) {
-  RETURN_IF_ERROR(Begin("ListMemberships", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<NameIdCursor, v1::GroupMembership>> rows;
-  for (const auto& [id, name] : m.group_names) {
-    if (!query.group_id.empty() && query.group_id != id) continue;
-    v1::GroupMembership g;
-    g.set_group_id(id);
-    g.set_group_name(name);
-    std::vector<std::pair<std::string, std::string>> emails;  // (email key, email)
-    if (m.members.count(id)) {
-      for (const auto& user : m.members.at(id)) {
-        const std::string& email = m.users.at(user).email;
-        emails.push_back({Lower(email), email});
-      }
-    }
-    std::sort(emails.begin(), emails.end());
-    for (const auto& [key, email] : emails) g.add_member_emails(email);
-    rows.push_back({{name, id}, std::move(g)});
-  }
-  return PageOf(std::move(rows), after, limit);
-}
-
-// --- DirectoryStore: grants. ---
-
-absl::StatusOr<v1::Grant> FakeStore::GrantRole(const RequestContext& ctx,
-                                               const ResourceKey& resource,
-                                               const PrincipalKey& principal, Role role) {
-  RETURN_IF_ERROR(Begin("GrantRole", ctx));
-  Lock lock(mu_);
-  if (role == Role::kNone) return absl::InvalidArgumentError("granting the role: no role");
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
-  if (row.grants->insert(row.key).second) m->grant_micros[row.key] = NowMicros();
-  return GrantOf(*m, resource, principal.group, row.who, static_cast<int>(role));
-}
-
-absl::Status FakeStore::RevokeRole(const RequestContext& ctx, const ResourceKey& resource,
-                                   const PrincipalKey& principal, Role role) {
-  RETURN_IF_ERROR(Begin("RevokeRole", ctx));
-  Lock lock(mu_);
-  ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
-  ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
-  if (row.grants->erase(row.key) == 0) {
-    return absl::NotFoundError(
-        absl::StrCat(principal.group ? "user group '" : "user '", Clip(principal.id_or_email),
-                     "' does not hold ", RoleText(static_cast<int>(role)), " on ",
-                     std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
-  }
-  m->grant_micros.erase(row.key);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<Page<v1::Grant, GrantCursor>> FakeStore::ListGrants(
-    const RequestContext& ctx, const ResourceKey& resource, const std::optional<GrantCursor>& after,
-    int limit) {
-  RETURN_IF_ERROR(Begin("ListGrants", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  RETURN_IF_ERROR(CheckResource(m, resource));
-  const Resource r = ResourceOf(resource);
-  std::vector<std::pair<GrantCursor, v1::Grant>> rows;
-  for (const auto& [group, grants] :
-       {std::pair{true, &m.group_grants}, std::pair{false, &m.user_grants}}) {
-    for (const auto& [who, res, role] : *grants) {
-      if (!(res == r)) continue;
-      const std::string label = group ? m.group_names.at(who) : m.users.at(who).email;
-      rows.push_back(
-          {GrantCursor{group, who, role}, GrantOf(m, resource, group, {who, label}, role)});
-    }
-  }
-  return PageOf(std::move(rows), after, limit);
-}
-
-// --- PermissionStore. ---
-
-absl::StatusOr<std::vector<v1::OrgOwner>> FakeStore::OrgOwners(const RequestContext& ctx) {
-  RETURN_IF_ERROR(Begin("OrgOwners", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  std::vector<std::pair<std::string, std::string>> owners;  // (email key, id)
-  for (const auto& [id, u] : m.users)
-    if (m.IsOwner(id)) owners.push_back({Lower(u.email), id});
-  std::sort(owners.begin(), owners.end());
-  std::vector<v1::OrgOwner> out;
-  for (const auto& [key, id] : owners) {
-    v1::OrgOwner& o = out.emplace_back();
-    o.set_user_email(m.users.at(id).email);
-    o.set_user_id(id);
-  }
-  return out;
-}
-
 namespace {
 
-// The user's effective cloud and project roles as the permission stream lists them: clouds by
-// (name, id) with the cloud's own role when one is granted, each with its projects by (name,
-// id) that have a role; clouds with neither are left out.
-v1::UserPermissions PermissionsOf(const Model& m, const std::string& user) {
-  v1::UserPermissions out;
-  out.set_user_id(user);
-  out.set_user_email(m.users.at(user).email);
-  out.set_is_service_account(m.users.at(user).service_account);
-  std::vector<std::pair<std::string, std::string>> clouds;  // (name, id)
-  for (const auto& [id, name] : m.clouds) clouds.push_back({name, id});
-  std::sort(clouds.begin(), clouds.end());
-  for (const auto& [cloud_name, cloud_id] : clouds) {
-    std::vector<std::pair<std::string, std::string>> projects;  // (name, id)
-    for (const auto& [id, p] : m.projects)
-      if (p.first == cloud_id && m.Granted(user, {2, id}) > 0) projects.push_back({p.second, id});
-    const int cloud_role = m.Granted(user, {1, cloud_id});
-    if (cloud_role == 0 && projects.empty()) continue;
-    v1::CloudPermission* c = out.add_clouds();
-    c->set_cloud_id(cloud_id);
-    c->set_cloud_name(cloud_name);
-    if (cloud_role > 0) c->set_role(RoleText(cloud_role));
-    std::sort(projects.begin(), projects.end());
-    for (const auto& [project_name, project_id] : projects) {
-      v1::ProjectPermission* p = c->add_projects();
-      p->set_project_id(project_id);
-      p->set_project_name(project_name);
-      p->set_role(RoleText(m.Granted(user, {2, project_id})));
-    }
+class FakeStoreImpl final : public FakeStore {
+ public:
+  // --- OrgStore. ---
+
+  absl::Status CreateOrg(const RequestContext& ctx, const std::string& name) override {
+    RETURN_IF_ERROR(Begin("CreateOrg", ctx));
+    Lock lock(mu_);
+    Org& org = orgs_[ctx.org_id];
+    org.name = name;
+    org.model.org_id = ctx.org_id;
+    return absl::OkStatus();
   }
-  return out;
-}
+
+  absl::Status CheckOrgExists(const RequestContext& ctx) override {
+    RETURN_IF_ERROR(Begin("CheckOrgExists", ctx));
+    Lock lock(mu_);
+    if (!FindOrg(ctx)) {
+      return absl::NotFoundError(absl::StrCat("organization '", ctx.org_id, "' does not exist"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status SeedDemo(const RequestContext& ctx) override {
+    RETURN_IF_ERROR(Begin("SeedDemo", ctx));
+    Lock lock(mu_);
+    Org& org = orgs_["org_p72"];
+    if (org.model.org_id.empty()) {
+      org.name = "P72";
+      org.model.org_id = "org_p72";
+    }
+    SeedDemoRows(org.model);
+    return absl::OkStatus();
+  }
+
+  // --- KeyStore. ---
+
+  absl::Status InsertApiKey(const RequestContext& ctx, const ApiKeyRecord& key,
+                            const std::string& name) override {
+    RETURN_IF_ERROR(Begin("InsertApiKey", ctx));
+    Lock lock(mu_);
+    if (key.org_id != ctx.org_id) {
+      return absl::InternalError("creating the API key: the key is of another organization");
+    }
+    const auto org = orgs_.find(key.org_id);
+    if (org == orgs_.end()) {
+      return absl::NotFoundError(absl::StrCat("organization '", key.org_id,
+                                              "' does not exist; create it with create-org"));
+    }
+    if (!key.principal_user_id.empty() && !org->second.model.users.count(key.principal_user_id)) {
+      return absl::NotFoundError(absl::StrCat(
+          "user '", key.principal_user_id, "' does not exist in organization '", key.org_id, "'"));
+    }
+    if (keys_.count(key.key_id))
+      return absl::AlreadyExistsError("creating the API key: already exists");
+    StoredKey stored{key, name, NowMicros(), std::nullopt};
+    if (key.revoked) stored.revoked_micros = stored.created_micros;
+    keys_[key.key_id] = std::move(stored);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<ApiKeyRecord> FindApiKey(const RequestContext& ctx,
+                                          const std::string& key_id) override {
+    RETURN_IF_ERROR(Begin("FindApiKey", ctx));
+    Lock lock(mu_);
+    const auto it = keys_.find(key_id);
+    if (it == keys_.end()) return absl::NotFoundError("unknown API key");
+    return it->second.record;
+  }
+
+  absl::Status RevokeApiKey(const RequestContext& ctx, const std::string& key_id) override {
+    RETURN_IF_ERROR(Begin("RevokeApiKey", ctx));
+    Lock lock(mu_);
+    const auto it = keys_.find(key_id);
+    if (it == keys_.end() || it->second.record.org_id != ctx.org_id) {
+      return absl::NotFoundError(
+          absl::StrCat("no API key '", Clip(key_id), "' in this organization"));
+    }
+    it->second.record.revoked = true;
+    if (!it->second.revoked_micros) it->second.revoked_micros = NowMicros();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> ListApiKeys(const RequestContext& ctx,
+                                                            const std::optional<KeyIdCursor>& after,
+                                                            int limit) override {
+    RETURN_IF_ERROR(Begin("ListApiKeys", ctx));
+    Lock lock(mu_);
+    std::vector<std::pair<KeyIdCursor, v1::ApiKey>> rows;
+    for (const auto& [id, k] : keys_) {
+      if (k.record.org_id != ctx.org_id) continue;
+      v1::ApiKey out;
+      out.set_key_id(id);
+      out.set_name(k.name);
+      out.set_scope(std::string(ScopeName(k.record.scope)));
+      out.set_principal_user_id(k.record.principal_user_id);
+      SetMicros(out.mutable_created_at(), k.created_micros);
+      if (k.revoked_micros) SetMicros(out.mutable_revoked_at(), *k.revoked_micros);
+      rows.push_back({KeyIdCursor{id}, std::move(out)});
+    }
+    return PageOf(std::move(rows), after, limit);
+  }
+
+  absl::StatusOr<std::string> PageTokenKey(const RequestContext& ctx) override {
+    RETURN_IF_ERROR(Begin("PageTokenKey", ctx));
+    Lock lock(mu_);
+    if (!token_key_) token_key_ = RandomToken(32);
+    return *token_key_;
+  }
+
+  // --- UserStore. ---
+
+  absl::StatusOr<std::vector<v1::AdminCreatedUser>> CreateUsers(
+      const RequestContext& ctx, const std::vector<NewUserRow>& users) override {
+    RETURN_IF_ERROR(Begin("CreateUsers", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    std::set<std::string> wanted;
+    for (const auto& row : users) wanted.insert(Lower(row.user.email()));
+    std::vector<std::pair<std::string, std::string>> taken;  // (email key, email)
+    for (const auto& [id, u] : m->users)
+      if (wanted.count(Lower(u.email))) taken.push_back({Lower(u.email), u.email});
+    std::sort(taken.begin(), taken.end());
+    if (!taken.empty()) {
+      std::vector<std::string> emails;
+      for (const auto& [key, email] : taken) emails.push_back(email);
+      return absl::AlreadyExistsError(absl::StrCat(taken.size() == 1
+                                                       ? "a user with this email already exists: "
+                                                       : "users with these emails already exist: ",
+                                                   ClipList(emails), "; no user was created"));
+    }
+    if (wanted.size() != users.size()) {  // two rows of the batch share an email
+      return absl::AlreadyExistsError("creating users: already exists");
+    }
+    const int64_t now = NowMicros();
+    std::vector<v1::AdminCreatedUser> out;
+    for (const auto& row : users) {
+      const v1::AdminCreateUser& u = row.user;
+      Model::User& stored = m->users[row.user_id];
+      stored = Model::User(u.email());
+      stored.name = u.name();
+      stored.sso = u.is_sso_user();
+      stored.password_hash = row.password_hash;
+      if (u.has_lastname()) stored.lastname = u.lastname();
+      if (u.has_title()) stored.title = u.title();
+      m->created_micros[row.user_id] = now;
+      v1::AdminCreatedUser& c = out.emplace_back();
+      c.set_user_id(row.user_id);
+      c.set_name(u.name());
+      c.set_email(u.email());
+      c.set_is_sso_user(u.is_sso_user());
+      if (u.has_lastname()) c.set_lastname(u.lastname());
+      if (u.has_title()) c.set_title(u.title());
+      SetMicros(c.mutable_created_at(), now);
+    }
+    return out;
+  }
+
+  absl::StatusOr<Page<v1::User, EmailCursor>> ListUsers(const RequestContext& ctx,
+                                                        const UserQuery& query,
+                                                        const std::optional<EmailCursor>& after,
+                                                        int limit) override {
+    RETURN_IF_ERROR(Begin("ListUsers", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<std::pair<EmailCursor, v1::User>> rows;
+    for (const auto& [id, u] : m.users) {
+      if (!Contains(u.email, query.email_contains) || !Contains(u.name, query.name_contains) ||
+          !Matches(u, query.accounts)) {
+        continue;
+      }
+      rows.push_back({EmailCursor{Lower(u.email)}, UserOf(m, id)});
+    }
+    return PageOf(std::move(rows), after, limit);
+  }
+
+  absl::StatusOr<UserMatch> FindUser(const RequestContext& ctx, const UserKey& key,
+                                     AccountFilter accounts) override {
+    RETURN_IF_ERROR(Begin("FindUser", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<std::pair<std::string, std::string>> named;  // (email key, id)
+    for (const auto& [id, u] : m.users) {
+      const bool hit = key.by == UserKey::By::kId      ? id == key.value
+                       : key.by == UserKey::By::kEmail ? Lower(u.email) == Lower(key.value)
+                                                       : u.name == key.value;
+      if (hit && Matches(u, accounts)) named.push_back({Lower(u.email), id});
+    }
+    std::sort(named.begin(), named.end());
+    UserMatch match;
+    match.match_count = static_cast<int64_t>(named.size());
+    if (!named.empty()) match.user = UserOf(m, named.front().second);
+    return match;
+  }
+
+  absl::StatusOr<v1::User> CreateServiceAccount(const RequestContext& ctx,
+                                                const std::string& name) override {
+    RETURN_IF_ERROR(Begin("CreateServiceAccount", ctx));
+    Lock lock(mu_);
+    const std::string slug = ServiceAccountSlug(name);
+    if (slug.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("service account name '", Clip(name), "' has no letters or digits"));
+    }
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    const std::string email = absl::StrCat(slug, "@org-", ctx.org_id, ".serviceaccount.com");
+    if (EmailTaken(*m, email)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a user with email '", Clip(email), "' already exists"));
+    }
+    const std::string id = NewId("usr_");
+    Model::User u;
+    u.email = email;
+    u.name = name;
+    u.service_account = true;
+    m->users[id] = u;
+    m->created_micros[id] = NowMicros();
+    return UserOf(*m, id);
+  }
+
+  absl::Status DeleteUser(const RequestContext& ctx, const std::string& user_id) override {
+    RETURN_IF_ERROR(Begin("DeleteUser", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::users, "user", user_id));
+    m->DeleteUser(user_id);
+    std::erase_if(keys_, [&](const auto& entry) {
+      return entry.second.record.org_id == ctx.org_id &&
+             entry.second.record.principal_user_id == user_id;
+    });
+    return absl::OkStatus();
+  }
+
+  // --- DirectoryStore: clouds and projects. ---
+
+  absl::StatusOr<v1::Cloud> CreateCloud(const RequestContext& ctx,
+                                        const std::string& name) override {
+    RETURN_IF_ERROR(Begin("CreateCloud", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    ASSIGN_OR_RETURN(const std::string id,
+                     AddNamed(*m, &Model::clouds, kCloudPrefix, "a cloud", name));
+    return CloudOf(*m, id);
+  }
+
+  absl::StatusOr<v1::Cloud> GetCloud(const RequestContext& ctx, const std::string& key,
+                                     bool by_name) override {
+    RETURN_IF_ERROR(Begin("GetCloud", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    ASSIGN_OR_RETURN(const std::string id, FindNamed(m.clouds, "cloud", key, by_name));
+    return CloudOf(m, id);
+  }
+
+  absl::StatusOr<Page<v1::Cloud, NameIdCursor>> ListClouds(const RequestContext& ctx,
+                                                           const NameQuery& query,
+                                                           const std::optional<NameIdCursor>& after,
+                                                           int limit) override {
+    RETURN_IF_ERROR(Begin("ListClouds", ctx));
+    Lock lock(mu_);
+    return NamedPage(ModelFor(ctx), &Model::clouds, CloudOf, query, after, limit);
+  }
+
+  absl::Status DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) override {
+    RETURN_IF_ERROR(Begin("DeleteCloud", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
+    m->DeleteResource({1, cloud_id});
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx, const std::string& cloud_id,
+                                            const std::string& name) override {
+    RETURN_IF_ERROR(Begin("CreateProject", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * model, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
+    Model& m = *model;
+    for (const auto& [id, p] : m.projects) {
+      if (p.first == cloud_id && p.second == name) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "cloud '", Clip(cloud_id), "' already has a project named '", Clip(name), "'"));
+      }
+    }
+    const std::string id = NewId("prj_");
+    m.projects[id] = {cloud_id, name};
+    m.created_micros[id] = NowMicros();
+    return ProjectOf(m, id);
+  }
+
+  absl::StatusOr<v1::Project> GetProject(const RequestContext& ctx,
+                                         const std::string& project_id) override {
+    RETURN_IF_ERROR(Begin("GetProject", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    if (!m.projects.count(project_id)) return NotFound("project", project_id);
+    return ProjectOf(m, project_id);
+  }
+
+  absl::StatusOr<Page<v1::Project, NameIdCursor>> ListProjects(
+      const RequestContext& ctx, const ProjectQuery& query,
+      const std::optional<NameIdCursor>& after, int limit) override {
+    RETURN_IF_ERROR(Begin("ListProjects", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<std::pair<NameIdCursor, v1::Project>> rows;
+    for (const auto& [id, p] : m.projects) {
+      if ((query.cloud_id.empty() || p.first == query.cloud_id) &&
+          Contains(p.second, query.name_contains)) {
+        rows.push_back({{p.second, id}, ProjectOf(m, id)});
+      }
+    }
+    return PageOf(std::move(rows), after, limit);
+  }
+
+  absl::Status DeleteProject(const RequestContext& ctx, const std::string& project_id) override {
+    RETURN_IF_ERROR(Begin("DeleteProject", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m,
+                     Holding(WritableModel(ctx), &Model::projects, "project", project_id));
+    m->DeleteResource({2, project_id});
+    return absl::OkStatus();
+  }
+
+  // --- DirectoryStore: user groups and memberships. ---
+
+  absl::StatusOr<v1::UserGroup> CreateGroup(const RequestContext& ctx,
+                                            const std::string& name) override {
+    RETURN_IF_ERROR(Begin("CreateGroup", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    ASSIGN_OR_RETURN(const std::string id,
+                     AddNamed(*m, &Model::group_names, kGroupPrefix, "a user group", name));
+    m->members[id];
+    m->updated_micros[id] = m->created_micros[id];
+    return GroupOf(*m, id);
+  }
+
+  absl::StatusOr<v1::UserGroup> GetGroup(const RequestContext& ctx, const std::string& key,
+                                         bool by_name) override {
+    RETURN_IF_ERROR(Begin("GetGroup", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    ASSIGN_OR_RETURN(const std::string id, FindNamed(m.group_names, "user group", key, by_name));
+    return GroupOf(m, id);
+  }
+
+  absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> ListGroups(
+      const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
+      int limit) override {
+    RETURN_IF_ERROR(Begin("ListGroups", ctx));
+    Lock lock(mu_);
+    return NamedPage(ModelFor(ctx), &Model::group_names, GroupOf, query, after, limit);
+  }
+
+  absl::Status DeleteGroup(const RequestContext& ctx, const std::string& group_id) override {
+    RETURN_IF_ERROR(Begin("DeleteGroup", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m,
+                     Holding(WritableModel(ctx), &Model::group_names, "user group", group_id));
+    m->DeleteGroup(group_id);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int> AddMembers(const RequestContext& ctx, const std::string& group_id,
+                                 const std::vector<std::string>& users) override {
+    RETURN_IF_ERROR(Begin("AddMembers", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(const MemberChange change,
+                     MemberChangeOf(WritableModel(ctx), group_id, users));
+    int added = 0;
+    for (const auto& id : change.ids)
+      added += change.m->members[group_id].insert(id).second ? 1 : 0;
+    if (added > 0) change.m->updated_micros[group_id] = NowMicros();
+    return added;
+  }
+
+  absl::StatusOr<int> RemoveMembers(const RequestContext& ctx, const std::string& group_id,
+                                    const std::vector<std::string>& users) override {
+    RETURN_IF_ERROR(Begin("RemoveMembers", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(const MemberChange change,
+                     MemberChangeOf(WritableModel(ctx), group_id, users));
+    const std::vector<std::string>& ids = change.ids;
+    std::set<std::string>& members = change.m->members[group_id];
+    std::vector<std::string> not_members;
+    for (size_t i = 0; i < ids.size(); ++i)
+      if (!members.count(ids[i])) not_members.push_back(users[i]);
+    if (!not_members.empty()) {
+      return absl::NotFoundError(absl::StrCat("not members of the group: ", ClipList(not_members),
+                                              "; no member was removed"));
+    }
+    const std::set<std::string> gone(ids.begin(), ids.end());
+    for (const auto& id : gone) members.erase(id);
+    if (!gone.empty()) change.m->updated_micros[group_id] = NowMicros();
+    return static_cast<int>(gone.size());
+  }
+
+  absl::StatusOr<Page<v1::GroupMembership, NameIdCursor>> ListMemberships(
+      const RequestContext& ctx, const MembershipQuery& query,
+      const std::optional<NameIdCursor>& after, int limit) override {
+    RETURN_IF_ERROR(Begin("ListMemberships", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<std::pair<NameIdCursor, v1::GroupMembership>> rows;
+    for (const auto& [id, name] : m.group_names) {
+      if (!query.group_id.empty() && query.group_id != id) continue;
+      v1::GroupMembership g;
+      g.set_group_id(id);
+      g.set_group_name(name);
+      std::vector<std::pair<std::string, std::string>> emails;  // (email key, email)
+      if (m.members.count(id)) {
+        for (const auto& user : m.members.at(id)) {
+          const std::string& email = m.users.at(user).email;
+          emails.push_back({Lower(email), email});
+        }
+      }
+      std::sort(emails.begin(), emails.end());
+      for (const auto& [key, email] : emails) g.add_member_emails(email);
+      rows.push_back({{name, id}, std::move(g)});
+    }
+    return PageOf(std::move(rows), after, limit);
+  }
+
+  // --- DirectoryStore: grants. ---
+
+  absl::StatusOr<v1::Grant> GrantRole(const RequestContext& ctx, const ResourceKey& resource,
+                                      const PrincipalKey& principal, Role role) override {
+    RETURN_IF_ERROR(Begin("GrantRole", ctx));
+    Lock lock(mu_);
+    if (role == Role::kNone) return absl::InvalidArgumentError("granting the role: no role");
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
+    if (row.grants->insert(row.key).second) m->grant_micros[row.key] = NowMicros();
+    return GrantOf(*m, resource, principal.group, row.who, static_cast<int>(role));
+  }
+
+  absl::Status RevokeRole(const RequestContext& ctx, const ResourceKey& resource,
+                          const PrincipalKey& principal, Role role) override {
+    RETURN_IF_ERROR(Begin("RevokeRole", ctx));
+    Lock lock(mu_);
+    ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
+    ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
+    if (row.grants->erase(row.key) == 0) {
+      return absl::NotFoundError(
+          absl::StrCat(principal.group ? "user group '" : "user '", Clip(principal.id_or_email),
+                       "' does not hold ", RoleText(static_cast<int>(role)), " on ",
+                       std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
+    }
+    m->grant_micros.erase(row.key);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Page<v1::Grant, GrantCursor>> ListGrants(const RequestContext& ctx,
+                                                          const ResourceKey& resource,
+                                                          const std::optional<GrantCursor>& after,
+                                                          int limit) override {
+    RETURN_IF_ERROR(Begin("ListGrants", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    RETURN_IF_ERROR(CheckResource(m, resource));
+    const Resource r = ResourceOf(resource);
+    std::vector<std::pair<GrantCursor, v1::Grant>> rows;
+    for (const auto& [group, grants] :
+         {std::pair{true, &m.group_grants}, std::pair{false, &m.user_grants}}) {
+      for (const auto& [who, res, role] : *grants) {
+        if (!(res == r)) continue;
+        const std::string label = group ? m.group_names.at(who) : m.users.at(who).email;
+        rows.push_back(
+            {GrantCursor{group, who, role}, GrantOf(m, resource, group, {who, label}, role)});
+      }
+    }
+    return PageOf(std::move(rows), after, limit);
+  }
+
+  // --- PermissionStore. ---
+
+  absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const RequestContext& ctx) override {
+    RETURN_IF_ERROR(Begin("OrgOwners", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<std::pair<std::string, std::string>> owners;  // (email key, id)
+    for (const auto& [id, u] : m.users)
+      if (m.IsOwner(id)) owners.push_back({Lower(u.email), id});
+    std::sort(owners.begin(), owners.end());
+    std::vector<v1::OrgOwner> out;
+    for (const auto& [key, id] : owners) {
+      v1::OrgOwner& o = out.emplace_back();
+      o.set_user_email(m.users.at(id).email);
+      o.set_user_id(id);
+    }
+    return out;
+  }
+
+  absl::Status StreamUserPermissions(
+      const RequestContext& ctx, const std::string& user_id,
+      const std::optional<EmailCursor>& after,
+      const std::function<v1::UserPermissions*(const EmailCursor& user)>& next_user) override {
+    RETURN_IF_ERROR(Begin("StreamUserPermissions", ctx));
+    // One snapshot taken under the lock; the caller's callback runs without it.
+    std::vector<std::pair<EmailCursor, v1::UserPermissions>> snapshot;
+    {
+      Lock lock(mu_);
+      const Model& m = ModelFor(ctx);
+      std::vector<std::pair<std::string, std::string>> users;  // (email key, id)
+      for (const auto& [id, u] : m.users) {
+        if (!user_id.empty() && id != user_id) continue;
+        if (after && Lower(u.email) <= after->email_key) continue;
+        users.push_back({Lower(u.email), id});
+      }
+      std::sort(users.begin(), users.end());
+      for (const auto& [key, id] : users) {
+        v1::UserPermissions p = PermissionsOf(m, id);
+        if (p.clouds_size() > 0) snapshot.push_back({EmailCursor{key}, std::move(p)});
+      }
+    }
+    for (const auto& [cursor, permissions] : snapshot) {
+      v1::UserPermissions* out = next_user(cursor);
+      if (!out) break;
+      out->MergeFrom(permissions);
+    }
+    return absl::OkStatus();
+  }
+
+  // Answers through `done` at once, on the calling thread.
+  void CheckRole(const RequestContext& ctx, const RoleQuestion& question,
+                 RoleCallback done) override {
+    const absl::Status begun = Begin("CheckRole", ctx);
+    absl::StatusOr<Role> answer = Role::kNone;
+    if (!begun.ok()) {
+      answer = begun;
+    } else {
+      Lock lock(mu_);
+      const Model& m = ModelFor(ctx);
+      const Resource r = ResourceOf(question.resource);
+      if (!m.users.count(question.user_id)) {
+        answer = NotFound("user", question.user_id);
+      } else if (!m.Exists(r)) {
+        answer = NotFound(std::string(ResourceKindName(question.resource.kind)), r.id);
+      } else {
+        answer = static_cast<Role>(m.Effective(question.user_id, r));
+      }
+    }
+    done(std::move(answer));
+  }
+
+  absl::StatusOr<std::vector<v1::Contribution>> Contributions(
+      const RequestContext& ctx, const RoleQuestion& question) override {
+    RETURN_IF_ERROR(Begin("Contributions", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    auto found = m.Contributions(question.user_id, ResourceOf(question.resource));
+    // Most permissive first; then direct, group, ownership, membership; then by group name.
+    const auto group_name = [&](const Model::Contribution& c) {
+      return c.group_id.empty() ? std::string() : m.group_names.at(c.group_id);
+    };
+    std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+      return std::make_tuple(-a.role, a.source, group_name(a)) <
+             std::make_tuple(-b.role, b.source, group_name(b));
+    });
+    std::vector<v1::Contribution> out;
+    for (const auto& c : found) {
+      v1::Contribution& o = out.emplace_back();
+      o.set_source(static_cast<v1::Contribution::Source>(c.source));
+      o.set_role(RoleText(c.role));
+      o.set_group_id(c.group_id);
+      if (!c.group_id.empty()) o.set_group_name(group_name(c));
+    }
+    return out;
+  }
+};
 
 }  // namespace
 
-absl::Status FakeStore::StreamUserPermissions(
-    const RequestContext& ctx, const std::string& user_id, const std::optional<EmailCursor>& after,
-    const std::function<v1::UserPermissions*(const EmailCursor& user)>& next_user) {
-  RETURN_IF_ERROR(Begin("StreamUserPermissions", ctx));
-  // One snapshot taken under the lock; the caller's callback runs without it.
-  std::vector<std::pair<EmailCursor, v1::UserPermissions>> snapshot;
-  {
-    Lock lock(mu_);
-    const Model& m = ModelFor(ctx);
-    std::vector<std::pair<std::string, std::string>> users;  // (email key, id)
-    for (const auto& [id, u] : m.users) {
-      if (!user_id.empty() && id != user_id) continue;
-      if (after && Lower(u.email) <= after->email_key) continue;
-      users.push_back({Lower(u.email), id});
-    }
-    std::sort(users.begin(), users.end());
-    for (const auto& [key, id] : users) {
-      v1::UserPermissions p = PermissionsOf(m, id);
-      if (p.clouds_size() > 0) snapshot.push_back({EmailCursor{key}, std::move(p)});
-    }
-  }
-  for (const auto& [cursor, permissions] : snapshot) {
-    v1::UserPermissions* out = next_user(cursor);
-    if (!out) break;
-    out->MergeFrom(permissions);
-  }
-  return absl::OkStatus();
-}
-
-void FakeStore::CheckRole(const RequestContext& ctx, const RoleQuestion& question,
-                          RoleCallback done) {
-  const absl::Status begun = Begin("CheckRole", ctx);
-  absl::StatusOr<Role> answer = Role::kNone;
-  if (!begun.ok()) {
-    answer = begun;
-  } else {
-    Lock lock(mu_);
-    const Model& m = ModelFor(ctx);
-    const Resource r = ResourceOf(question.resource);
-    if (!m.users.count(question.user_id)) {
-      answer = NotFound("user", question.user_id);
-    } else if (!m.Exists(r)) {
-      answer = NotFound(std::string(ResourceKindName(question.resource.kind)), r.id);
-    } else {
-      answer = static_cast<Role>(m.Effective(question.user_id, r));
-    }
-  }
-  done(std::move(answer));
-}
-
-absl::StatusOr<std::vector<v1::Contribution>> FakeStore::Contributions(
-    const RequestContext& ctx, const RoleQuestion& question) {
-  RETURN_IF_ERROR(Begin("Contributions", ctx));
-  Lock lock(mu_);
-  const Model& m = ModelFor(ctx);
-  auto found = m.Contributions(question.user_id, ResourceOf(question.resource));
-  // Most permissive first; then direct, group, ownership, membership; then by group name.
-  const auto group_name = [&](const Model::Contribution& c) {
-    return c.group_id.empty() ? std::string() : m.group_names.at(c.group_id);
-  };
-  std::sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
-    return std::make_tuple(-a.role, a.source, group_name(a)) <
-           std::make_tuple(-b.role, b.source, group_name(b));
-  });
-  std::vector<v1::Contribution> out;
-  for (const auto& c : found) {
-    v1::Contribution& o = out.emplace_back();
-    o.set_source(static_cast<v1::Contribution::Source>(c.source));
-    o.set_role(RoleText(c.role));
-    o.set_group_id(c.group_id);
-    if (!c.group_id.empty()) o.set_group_name(group_name(c));
-  }
-  return out;
-}
+std::unique_ptr<FakeStore> FakeStore::New() { return std::make_unique<FakeStoreImpl>(); }
 
 }  // namespace rolecall::testing

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,12 +23,13 @@
 
 namespace rolecall::testing {
 
-class FakeStore final : public Store {
+class FakeStore : public Store {
  public:
   // Called at the start of every call (outside the store's lock) with the method's name.
   using Observer = std::function<void(std::string_view method, const RequestContext& ctx)>;
 
-  FakeStore() = default;
+  // A fake with no organizations; the storage methods are defined in fake_store.cc.
+  static std::unique_ptr<FakeStore> New();
 
   // --- Test controls. ---
   // The next call of `method` (e.g. "ListClouds"; empty: of any method) fails with `status`,
@@ -45,90 +47,9 @@ class FakeStore final : public Store {
   // Whether the organization exists.
   bool HasOrg(const std::string& org_id) const;
 
-  // --- OrgStore. ---
-  absl::Status CreateOrg(const RequestContext& ctx, const std::string& name) override;
-  absl::Status CheckOrgExists(const RequestContext& ctx) override;
-  absl::Status SeedDemo(const RequestContext& ctx) override;
+ protected:
+  FakeStore() = default;
 
-  // --- KeyStore. ---
-  absl::Status InsertApiKey(const RequestContext& ctx, const ApiKeyRecord& key,
-                            const std::string& name) override;
-  absl::StatusOr<ApiKeyRecord> FindApiKey(const RequestContext& ctx,
-                                          const std::string& key_id) override;
-  absl::Status RevokeApiKey(const RequestContext& ctx, const std::string& key_id) override;
-  absl::StatusOr<Page<v1::ApiKey, KeyIdCursor>> ListApiKeys(const RequestContext& ctx,
-                                                            const std::optional<KeyIdCursor>& after,
-                                                            int limit) override;
-  absl::StatusOr<std::string> PageTokenKey(const RequestContext& ctx) override;
-
-  // --- UserStore. ---
-  absl::StatusOr<std::vector<v1::AdminCreatedUser>> CreateUsers(
-      const RequestContext& ctx, const std::vector<NewUserRow>& users) override;
-  absl::StatusOr<Page<v1::User, EmailCursor>> ListUsers(const RequestContext& ctx,
-                                                        const UserQuery& query,
-                                                        const std::optional<EmailCursor>& after,
-                                                        int limit) override;
-  absl::StatusOr<UserMatch> FindUser(const RequestContext& ctx, const UserKey& key,
-                                     AccountFilter accounts) override;
-  absl::StatusOr<v1::User> CreateServiceAccount(const RequestContext& ctx,
-                                                const std::string& name) override;
-  absl::Status DeleteUser(const RequestContext& ctx, const std::string& user_id) override;
-
-  // --- DirectoryStore. ---
-  absl::StatusOr<v1::Cloud> CreateCloud(const RequestContext& ctx,
-                                        const std::string& name) override;
-  absl::StatusOr<v1::Cloud> GetCloud(const RequestContext& ctx, const std::string& key,
-                                     bool by_name) override;
-  absl::StatusOr<Page<v1::Cloud, NameIdCursor>> ListClouds(const RequestContext& ctx,
-                                                           const NameQuery& query,
-                                                           const std::optional<NameIdCursor>& after,
-                                                           int limit) override;
-  absl::Status DeleteCloud(const RequestContext& ctx, const std::string& cloud_id) override;
-  absl::StatusOr<v1::Project> CreateProject(const RequestContext& ctx, const std::string& cloud_id,
-                                            const std::string& name) override;
-  absl::StatusOr<v1::Project> GetProject(const RequestContext& ctx,
-                                         const std::string& project_id) override;
-  absl::StatusOr<Page<v1::Project, NameIdCursor>> ListProjects(
-      const RequestContext& ctx, const ProjectQuery& query,
-      const std::optional<NameIdCursor>& after, int limit) override;
-  absl::Status DeleteProject(const RequestContext& ctx, const std::string& project_id) override;
-  absl::StatusOr<v1::UserGroup> CreateGroup(const RequestContext& ctx,
-                                            const std::string& name) override;
-  absl::StatusOr<v1::UserGroup> GetGroup(const RequestContext& ctx, const std::string& key,
-                                         bool by_name) override;
-  absl::StatusOr<Page<v1::UserGroup, NameIdCursor>> ListGroups(
-      const RequestContext& ctx, const NameQuery& query, const std::optional<NameIdCursor>& after,
-      int limit) override;
-  absl::Status DeleteGroup(const RequestContext& ctx, const std::string& group_id) override;
-  absl::StatusOr<int> AddMembers(const RequestContext& ctx, const std::string& group_id,
-                                 const std::vector<std::string>& users) override;
-  absl::StatusOr<int> RemoveMembers(const RequestContext& ctx, const std::string& group_id,
-                                    const std::vector<std::string>& users) override;
-  absl::StatusOr<Page<v1::GroupMembership, NameIdCursor>> ListMemberships(
-      const RequestContext& ctx, const MembershipQuery& query,
-      const std::optional<NameIdCursor>& after, int limit) override;
-  absl::StatusOr<v1::Grant> GrantRole(const RequestContext& ctx, const ResourceKey& resource,
-                                      const PrincipalKey& principal, Role role) override;
-  absl::Status RevokeRole(const RequestContext& ctx, const ResourceKey& resource,
-                          const PrincipalKey& principal, Role role) override;
-  absl::StatusOr<Page<v1::Grant, GrantCursor>> ListGrants(const RequestContext& ctx,
-                                                          const ResourceKey& resource,
-                                                          const std::optional<GrantCursor>& after,
-                                                          int limit) override;
-
-  // --- PermissionStore. ---
-  absl::StatusOr<std::vector<v1::OrgOwner>> OrgOwners(const RequestContext& ctx) override;
-  absl::Status StreamUserPermissions(
-      const RequestContext& ctx, const std::string& user_id,
-      const std::optional<EmailCursor>& after,
-      const std::function<v1::UserPermissions*(const EmailCursor& user)>& next_user) override;
-  // Answers through `done` at once, on the calling thread.
-  void CheckRole(const RequestContext& ctx, const RoleQuestion& question,
-                 RoleCallback done) override;
-  absl::StatusOr<std::vector<v1::Contribution>> Contributions(
-      const RequestContext& ctx, const RoleQuestion& question) override;
-
- private:
   // An API key as stored, with what ListApiKeys shows.
   struct StoredKey {
     ApiKeyRecord record;

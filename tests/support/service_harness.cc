@@ -11,7 +11,7 @@
 namespace rolecall::testing {
 
 ServiceHarness::ServiceHarness(Options options) {
-  auto services = Services::Create(store_, metrics_, log_, drain_,
+  auto services = Services::Create(*store_, metrics_, log_, drain_,
                                    ServicesOptions{options.auth_failures_per_minute,
                                                    /*hash_threads=*/1, options.stream_idle_limit});
   if (!services.ok()) throw std::runtime_error(services.status().ToString());
@@ -32,7 +32,7 @@ ServiceHarness::~ServiceHarness() {
 }
 
 void ServiceHarness::CreateOrg(const std::string& org_id) {
-  const absl::Status s = store_.CreateOrg(RequestContext::Org(org_id), org_id);
+  const absl::Status s = store_->CreateOrg(RequestContext::Org(org_id), org_id);
   if (!s.ok()) throw std::runtime_error(s.ToString());
 }
 
@@ -41,22 +41,22 @@ std::string ServiceHarness::AddUser(const std::string& org_id, const std::string
   NewUserRow row{NewId(kUserPrefix), {}, ""};
   row.user.set_email(email);
   row.user.set_name(name);
-  const auto created = store_.CreateUsers(RequestContext::Org(org_id), {row});
+  const auto created = store_->CreateUsers(RequestContext::Org(org_id), {row});
   if (!created.ok()) throw std::runtime_error(created.status().ToString());
   return row.user_id;
 }
 
 std::string ServiceHarness::AddCloud(const std::string& org_id, const std::string& name) {
-  const auto cloud = store_.CreateCloud(RequestContext::Org(org_id), name);
+  const auto cloud = store_->CreateCloud(RequestContext::Org(org_id), name);
   if (!cloud.ok()) throw std::runtime_error(cloud.status().ToString());
   return cloud->cloud_id();
 }
 
-int64_t ServiceHarness::HandlerCalls() const { return store_.calls() - store_.calls("FindApiKey"); }
+int64_t ServiceHarness::HandlerCalls() const { return store_->calls() - store_->calls("FindApiKey"); }
 
 std::string ServiceHarness::Key(const std::string& org_id, Scope scope,
                                 const std::string& principal) {
-  auto key = IssueApiKey(store_, RequestContext::Org(org_id), scope, principal, "test key");
+  auto key = IssueApiKey(*store_, RequestContext::Org(org_id), scope, principal, "test key");
   if (!key.ok()) throw std::runtime_error(key.status().ToString());
   return FormatApiKey(*key);
 }

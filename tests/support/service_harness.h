@@ -40,7 +40,7 @@ class ServiceHarness final {
   ServiceHarness(const ServiceHarness&) = delete;
   ServiceHarness& operator=(const ServiceHarness&) = delete;
 
-  FakeStore& store() { return store_; }
+  FakeStore& store() { return *store_; }
   Drain& drain() { return drain_; }
   const PageTokenCodec& tokens() const { return services_->tokens(); }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
@@ -65,7 +65,7 @@ class ServiceHarness final {
       std::optional<std::chrono::system_clock::time_point> deadline = std::nullopt);
 
  private:
-  FakeStore store_;
+  std::unique_ptr<FakeStore> store_ = FakeStore::New();
   Metrics metrics_;
   Logger log_{LogLevel::kError};
   Drain drain_;
