@@ -35,7 +35,7 @@ absl::Status CheckMembers(const v1::GroupMembersRequest& r) {
 template <typename Response, typename Request, typename Make>
 grpc::Status Answer(ServiceEnv& env, const char* method, grpc::ServerContext* ctx, Scope scope,
                     const Request& request, Response* response, const Make& make) {
-  return Call(env, method, *ctx).Run(scope, request, [&](Call& call) -> absl::Status {
+  return Call(env, method, *ctx).Run(scope, request, response, [&](Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(*response, make(call));
     return absl::OkStatus();
   });
@@ -73,12 +73,14 @@ grpc::Status GetByKey(ServiceEnv& env, const char* method, grpc::ServerContext* 
 template <typename Request>
 grpc::Status DeleteById(ServiceEnv& env, const char* method, grpc::ServerContext* ctx,
                         const Request& request, const std::string& id, const char* id_field,
+                        v1::DeleteResponse* response,
                         absl::Status (DirectoryStore::*remove)(const RequestContext&,
                                                                const std::string&)) {
-  return Call(env, method, *ctx).Run(Scope::kAdmin, request, [&](Call& call) -> absl::Status {
-    RETURN_IF_ERROR(RequireId(id, id_field));
-    return (env.directory.*remove)(call.context(), id);
-  });
+  return Call(env, method, *ctx)
+      .Run(Scope::kAdmin, request, response, [&](Call& call) -> absl::Status {
+        RETURN_IF_ERROR(RequireId(id, id_field));
+        return (env.directory.*remove)(call.context(), id);
+      });
 }
 
 // Streams the pages of `list`: what the request's `name` is contained in (a read call).
@@ -104,14 +106,15 @@ grpc::Status ChangeMembers(
     const v1::GroupMembersRequest& request, v1::GroupMembersResponse* response,
     absl::StatusOr<int> (DirectoryStore::*change)(const RequestContext&, const std::string&,
                                                   const std::vector<std::string>&)) {
-  return Call(env, method, *ctx).Run(Scope::kAdmin, request, [&](Call& call) -> absl::Status {
-    RETURN_IF_ERROR(CheckMembers(request));
-    ASSIGN_OR_RETURN(const int changed,
-                     (env.directory.*change)(call.context(), request.group_id(),
-                                             {request.users().begin(), request.users().end()}));
-    response->set_changed(changed);
-    return absl::OkStatus();
-  });
+  return Call(env, method, *ctx)
+      .Run(Scope::kAdmin, request, response, [&](Call& call) -> absl::Status {
+        RETURN_IF_ERROR(CheckMembers(request));
+        ASSIGN_OR_RETURN(const int changed,
+                         (env.directory.*change)(call.context(), request.group_id(),
+                                                 {request.users().begin(), request.users().end()}));
+        response->set_changed(changed);
+        return absl::OkStatus();
+      });
 }
 
 // The resource, principal and role of a grant or revoke request.
@@ -154,8 +157,8 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status DeleteCloud(grpc::ServerContext* ctx, const v1::DeleteCloudRequest* request,
-                           v1::DeleteResponse*) override {
-    return DeleteById(env_, "DeleteCloud", ctx, *request, request->cloud_id(), "cloud_id",
+                           v1::DeleteResponse* response) override {
+    return DeleteById(env_, "DeleteCloud", ctx, *request, request->cloud_id(), "cloud_id", response,
                       &DirectoryStore::DeleteCloud);
   }
 
@@ -193,9 +196,9 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status DeleteProject(grpc::ServerContext* ctx, const v1::DeleteProjectRequest* request,
-                             v1::DeleteResponse*) override {
+                             v1::DeleteResponse* response) override {
     return DeleteById(env_, "DeleteProject", ctx, *request, request->project_id(), "project_id",
-                      &DirectoryStore::DeleteProject);
+                      response, &DirectoryStore::DeleteProject);
   }
 
   grpc::Status CreateUserGroup(grpc::ServerContext* ctx, const v1::CreateUserGroupRequest* request,
@@ -217,8 +220,8 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status DeleteUserGroup(grpc::ServerContext* ctx, const v1::DeleteUserGroupRequest* request,
-                               v1::DeleteResponse*) override {
-    return DeleteById(env_, "DeleteUserGroup", ctx, *request, request->id(), "id",
+                               v1::DeleteResponse* response) override {
+    return DeleteById(env_, "DeleteUserGroup", ctx, *request, request->id(), "id", response,
                       &DirectoryStore::DeleteGroup);
   }
 
@@ -256,9 +259,9 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status DeleteUser(grpc::ServerContext* ctx, const v1::DeleteUserRequest* request,
-                          v1::DeleteResponse*) override {
+                          v1::DeleteResponse* response) override {
     return Call(env_, "DeleteUser", *ctx)
-        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+        .Run(Scope::kAdmin, *request, response, [&](Call& call) -> absl::Status {
           RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
           RETURN_IF_ERROR(env_.users.DeleteUser(call.context(), request->user_id()));
           // The user's keys went with it; this replica stops accepting them now, others within the
@@ -279,9 +282,9 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status RevokeRole(grpc::ServerContext* ctx, const v1::RevokeRoleRequest* request,
-                          v1::DeleteResponse*) override {
+                          v1::DeleteResponse* response) override {
     return Call(env_, "RevokeRole", *ctx)
-        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+        .Run(Scope::kAdmin, *request, response, [&](Call& call) -> absl::Status {
           ASSIGN_OR_RETURN(const GrantArgs args, GrantArgsOf(*request, call.caller().org_id));
           return env_.directory.RevokeRole(call.context(), args.resource, args.principal,
                                            args.role);
@@ -306,7 +309,7 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   grpc::Status CreateApiKey(grpc::ServerContext* ctx, const v1::CreateApiKeyRequest* request,
                             v1::CreateApiKeyResponse* response) override {
     return Call(env_, "CreateApiKey", *ctx)
-        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+        .Run(Scope::kAdmin, *request, response, [&](Call& call) -> absl::Status {
           auto scope = ParseScope(request->scope());
           if (!scope.ok()) return InvalidFields({{"scope", std::string(scope.status().message())}});
           if (std::string problem = NameProblem(request->name(), false); !problem.empty()) {
@@ -343,9 +346,9 @@ struct DirectoryServiceImpl final : v1::DirectoryService::Service, Handlers {
   }
 
   grpc::Status RevokeApiKey(grpc::ServerContext* ctx, const v1::RevokeApiKeyRequest* request,
-                            v1::DeleteResponse*) override {
+                            v1::DeleteResponse* response) override {
     return Call(env_, "RevokeApiKey", *ctx)
-        .Run(Scope::kAdmin, *request, [&](Call& call) -> absl::Status {
+        .Run(Scope::kAdmin, *request, response, [&](Call& call) -> absl::Status {
           RETURN_IF_ERROR(RequireId(request->key_id(), "key_id"));
           RETURN_IF_ERROR(env_.keys.RevokeApiKey(call.context(), request->key_id()));
           env_.auth.Forget(request->key_id());

@@ -94,20 +94,29 @@ int RunMigrate(const std::string& database_url, const std::string& app_role) {
                 absl::StrCat("role ", app_role, " may serve (connect `serve` as it)"));
 }
 
+// The context of a bootstrap command's write: logged with the command as its operation and no
+// key as its actor.
+RequestContext BootstrapContext(const std::string& org_id, const char* command) {
+  RequestContext ctx = RequestContext::Org(org_id);
+  ctx.operation = command;
+  return ctx;
+}
+
 int CreateOrg(PgStore& store, const std::string& org_id, const std::string& org_name) {
   if (!IsWellFormedId(org_id, kOrgPrefix)) {
     return Fail(absl::InvalidArgumentError(
         "ORG_ID must be org_ followed by up to 32 lowercase letters and digits"));
   }
-  return Finish(store.CreateOrg(RequestContext::Org(org_id), org_name.empty() ? org_id : org_name),
-                absl::StrCat("organization ", org_id, " is ready"));
+  return Finish(
+      store.CreateOrg(BootstrapContext(org_id, "create-org"), org_name.empty() ? org_id : org_name),
+      absl::StrCat("organization ", org_id, " is ready"));
 }
 
 int CreateApiKey(PgStore& store, const CommandLine& c) {
   auto scope = ParseScope(c.key_scope);
   if (!scope.ok()) return Fail(scope.status());
-  auto key =
-      IssueApiKey(store, RequestContext::Org(c.key_org), *scope, c.key_principal, c.key_name);
+  auto key = IssueApiKey(store, BootstrapContext(c.key_org, "create-api-key"), *scope,
+                         c.key_principal, c.key_name);
   if (!key.ok()) return Fail(key.status());
   std::cout << "API key (scope " << ScopeName(*scope) << ", organization " << c.key_org
             << "); it is shown only once:\n"
@@ -122,7 +131,7 @@ int RunBootstrap(const CommandLine& c) {
   PgStore store(PoolOptions{c.serve.database_url, 1});
   if (*c.create_org) return CreateOrg(store, c.org_id, c.org_name);
   if (*c.seed) {
-    return Finish(store.SeedDemo(RequestContext::Org("org_p72")),
+    return Finish(store.SeedDemo(BootstrapContext("org_p72", "seed-demo")),
                   "demo organization org_p72 is ready");
   }
   return CreateApiKey(store, c);

@@ -1,5 +1,8 @@
 #include "service/rpc.h"
 
+#include "absl/strings/ascii.h"
+#include "core/consistency.h"
+#include "core/ids.h"
 #include "core/input.h"
 #include "core/request_validation.h"
 #include "core/status.h"
@@ -7,7 +10,27 @@
 
 namespace rolecall {
 namespace {
+
 constexpr size_t kMaxLoggedError = 1024;
+constexpr size_t kMaxRequestId = 128;
+
+// The client's x-request-id (1-128 of [A-Za-z0-9._:-], so it is safe in logs and the change log),
+// or a new one when it sent none.
+absl::StatusOr<std::string> RequestIdOf(const grpc::ServerContextBase& ctx) {
+  const auto& metadata = ctx.client_metadata();
+  const auto found = metadata.find("x-request-id");
+  if (found == metadata.end()) return NewId("req_");
+  const std::string_view id(found->second.data(), found->second.size());
+  bool ok = !id.empty() && id.size() <= kMaxRequestId;
+  for (char c : id)
+    ok = ok && (absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-');
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        "x-request-id must be 1-128 characters of letters, digits and . _ : -");
+  }
+  return std::string(id);
+}
+
 }  // namespace
 
 void Call::CountMessage(int rows) {
@@ -40,9 +63,26 @@ void Drain::Wait(std::chrono::system_clock::time_point deadline) {
 Call::Call(ServiceEnv& env, const char* method, grpc::ServerContextBase& ctx)
     : env_(env), method_(method), ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
 
+RequestContext Call::context() {
+  RequestContext ctx = RequestContext::Org(caller_.org_id, DeadlineOf(ctx_));
+  ctx.actor = Actor{caller_.key_id, caller_.principal_user_id};
+  ctx.request_id = request_id_;
+  ctx.operation = method_;
+  ctx.revisions = &revisions_;
+  return ctx;
+}
+
+std::string Call::ConsistencyToken() const {
+  const int64_t revision = revisions_.revision();
+  return revision < 0 ? std::string()
+                      : EncodeConsistencyToken(env_.tokens, caller_.org_id, revision);
+}
+
 absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) {
   in_flight_ = &env_.metrics.InFlight(method_);
   in_flight_->Increment();
+  ASSIGN_OR_RETURN(request_id_, RequestIdOf(ctx_));
+  ctx_.AddInitialMetadata("x-request-id", request_id_);
   entered_ = env_.drain.Enter();
   if (!entered_) {
     return absl::UnavailableError(
@@ -56,6 +96,7 @@ absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) 
 }
 
 grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
+                       google::protobuf::Message* response,
                        const std::function<absl::Status(Call&)>& handler) {
   absl::Status status = Begin(scope, request);
   if (status.ok()) {
@@ -65,6 +106,12 @@ grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
       status = absl::InternalError("internal error");
       env_.log.Log(LogLevel::kError, "handler threw",
                    {{"method", method_}, {"error", Clip(e.what())}});
+    }
+  }
+  if (status.ok() && response != nullptr) {
+    const auto* field = response->GetDescriptor()->FindFieldByName("consistency_token");
+    if (field != nullptr) {
+      response->GetReflection()->SetString(response, field, ConsistencyToken());
     }
   }
   return End(status);
@@ -88,6 +135,7 @@ grpc::Status Call::End(const absl::Status& status) {
                              {"duration_ms", seconds * 1000.0},
                              {"org", caller_.org_id},
                              {"key_id", caller_.key_id},
+                             {"request_id", request_id_},
                              {"peer", Clip(ctx_.peer())}};
     if (rows_streamed_ > 0) fields["rows"] = rows_streamed_;
     // Messages quote client values only clipped (core/input.h), but bound the line anyway.

@@ -79,8 +79,14 @@ class Call final {
   const Caller& caller() const { return caller_; }
   ServiceEnv& env() { return env_; }
   const std::string& method() const { return method_; }
-  // What storage is told of this call: the caller's organization and the call's deadline.
-  RequestContext context() const { return RequestContext{caller_.org_id, DeadlineOf(ctx_)}; }
+  // The request's id: the client's x-request-id, or one made for the call (sent back in the
+  // response's initial metadata, logged, and kept with every change the call makes).
+  const std::string& request_id() const { return request_id_; }
+  // What storage is told of this call: the caller's organization, the call's deadline, who acts
+  // (for the change log) and where storage reports the revision it wrote or read at.
+  RequestContext context();
+  // The consistency token of the newest revision storage reported to this call; empty if none.
+  std::string ConsistencyToken() const;
 
   // Sends one message of a server stream carrying `rows` items, under the idle-stream watchdog;
   // false when the client went away (the handler should stop).
@@ -92,9 +98,15 @@ class Call final {
   }
 
   // Begins (needing `scope`, checking `request`), runs `handler`, and Ends. An exception from the
-  // handler ends the call with INTERNAL.
+  // handler ends the call with INTERNAL. A unary call passes its `response`: when the handler
+  // succeeds, its field `consistency_token` (if it has one) gets ConsistencyToken().
   grpc::Status Run(Scope scope, const google::protobuf::Message& request,
+                   google::protobuf::Message* response,
                    const std::function<absl::Status(Call&)>& handler);
+  grpc::Status Run(Scope scope, const google::protobuf::Message& request,
+                   const std::function<absl::Status(Call&)>& handler) {
+    return Run(scope, request, nullptr, handler);
+  }
 
   // Run in two halves, for handlers that answer later on another thread. Begin authenticates
   // (needing `scope`) and checks every string field of `request` (ValidateRequestStrings); a
@@ -111,6 +123,8 @@ class Call final {
   grpc::ServerContextBase& ctx_;
   const std::chrono::steady_clock::time_point start_;
   Caller caller_;
+  std::string request_id_;
+  RevisionSink revisions_;
   prometheus::Gauge* in_flight_ = nullptr;  // this method's gauge, counting the call from Begin
   bool entered_ = false;                    // counted by env_.drain
   int64_t rows_streamed_ = 0;

@@ -170,6 +170,7 @@ absl::StatusOr<int> ChangeMembers(PgPool& pool, const RequestContext& ctx, const
   int changed = 0;
   RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     if (tx.exec_prepared(queries::kResolveGroup, ctx.org_id, group_id).empty()) {
       return pg::NotFound("user group", group_id);
     }
@@ -259,6 +260,7 @@ absl::StatusOr<v1::Grant> PgStore::GrantRole(const RequestContext& ctx, const Re
   v1::Grant out;
   RETURN_IF_ERROR(pool_.Run(ctx, "granting the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     RETURN_IF_ERROR(CheckResource(tx, ctx.org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, ctx.org_id, principal));
     const auto row =
@@ -279,6 +281,7 @@ absl::Status PgStore::RevokeRole(const RequestContext& ctx, const ResourceKey& r
                                  const PrincipalKey& principal, Role role) {
   return pool_.Run(ctx, "revoking the role", [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     RETURN_IF_ERROR(CheckResource(tx, ctx.org_id, resource));
     ASSIGN_OR_RETURN(const auto who, ResolvePrincipal(tx, ctx.org_id, principal));
     if (tx.exec_prepared(principal.group ? queries::kRevokeGroup : queries::kRevokeUser, ctx.org_id,

@@ -36,6 +36,18 @@ inline void SetTime(google::protobuf::Timestamp* ts, const pqxx::row& row, const
   if (!row[column].is_null()) SetMicros(ts, row[column].as<int64_t>());
 }
 
+// Begins a logged write in `tx` (storage/queries/begin_write.sql): the first statement of every
+// write transaction. Advances the organization's revision, which stays locked until `tx` ends,
+// and reports it to the context.
+inline int64_t BeginWrite(pqxx::transaction_base& tx, const RequestContext& ctx) {
+  const int64_t revision =
+      tx.exec_prepared1(queries::kBeginWrite, ctx.org_id, ctx.actor.key_id, ctx.actor.user_id,
+                        ctx.request_id, ctx.operation)["revision"]
+          .as<int64_t>();
+  ctx.Report(revision);
+  return revision;
+}
+
 // Fills `message` from `row` by column name: a column named as a string, bool or integer field
 // sets it; a column `<x>_micros` sets the Timestamp field `<x>_at`. NULL leaves a field unset;
 // a column that names no field (a cursor's, a flag) is the caller's to read.
@@ -108,6 +120,7 @@ absl::StatusOr<Item> InsertOne(PgPool& pool, const RequestContext& ctx, const ch
   Item out;
   const absl::Status s = pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    BeginWrite(tx, ctx);
     out = decode(tx.exec_prepared1(query, params...));
     tx.commit();
     return absl::OkStatus();
@@ -124,6 +137,7 @@ absl::Status ChangeOne(PgPool& pool, const RequestContext& ctx, const char* what
                        const absl::Status& not_found, const Params&... params) {
   return pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    BeginWrite(tx, ctx);
     if (tx.exec_prepared(query, params...).affected_rows() == 0) return not_found;
     tx.commit();
     return absl::OkStatus();

@@ -120,6 +120,7 @@ PgStore::PgStore(PoolOptions options, PoolObserver* observer, int check_statemen
 absl::Status PgStore::CreateOrg(const RequestContext& ctx, const std::string& name) {
   return pool_.Run(ctx, "creating the organization", [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     tx.exec_prepared(queries::kInsertOrg, ctx.org_id, name);
     tx.commit();
     return absl::OkStatus();
@@ -134,21 +135,24 @@ absl::Status PgStore::CheckOrgExists(const RequestContext& ctx) {
       .status();
 }
 
-absl::Status PgStore::SeedDemo(const RequestContext&) {
+absl::Status PgStore::SeedDemo(const RequestContext& ctx) {
+  RequestContext demo = ctx;
+  demo.org_id = "org_p72";
   // The demo's fixed rows are this literal's own; nothing in it comes from outside.
-  return pool_.Run(RequestContext::Org("org_p72"), "loading the demo organization",
-                   [&](pqxx::connection& c) {
-                     pqxx::work tx(c);
-                     tx.exec(kDemoSeed);
-                     tx.commit();
-                     return absl::OkStatus();
-                   });
+  return pool_.Run(demo, "loading the demo organization", [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pg::BeginWrite(tx, demo);
+    tx.exec(kDemoSeed);
+    tx.commit();
+    return absl::OkStatus();
+  });
 }
 
 absl::Status PgStore::InsertApiKey(const RequestContext& ctx, const ApiKeyRecord& key,
                                    const std::string& name) {
   return pool_.Run(ctx, "creating the API key", [&](pqxx::connection& c) {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     if (tx.exec_prepared(queries::kOrgExists, key.org_id).empty()) {
       return absl::NotFoundError(absl::StrCat("organization '", key.org_id,
                                               "' does not exist; create it with create-org"));

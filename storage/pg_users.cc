@@ -77,6 +77,7 @@ absl::StatusOr<std::vector<v1::AdminCreatedUser>> PgStore::CreateUsers(
   std::map<std::string, int64_t> created_at;
   const auto attempt = [&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
+    pg::BeginWrite(tx, ctx);
     const auto existing = tx.exec_prepared(queries::kExistingEmails, ctx.org_id, emails_json);
     if (!existing.empty()) {
       std::vector<std::string> taken;

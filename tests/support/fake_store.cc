@@ -438,6 +438,16 @@ const Model& FakeStore::ModelFor(const RequestContext& ctx) {
   return empty_;
 }
 
+void FakeStore::Wrote(const RequestContext& ctx, const std::string& org_id) {
+  ctx.Report(++revisions_[org_id]);
+}
+
+int64_t FakeStore::Revision(const std::string& org_id) const {
+  Lock lock(mu_);
+  const auto it = revisions_.find(org_id);
+  return it == revisions_.end() ? 0 : it->second;
+}
+
 absl::StatusOr<Model*> FakeStore::WritableModel(const RequestContext& ctx) {
   if (Org* org = FindOrg(ctx)) return &org->model;
   return absl::NotFoundError(absl::StrCat("organization '", Clip(ctx.org_id), "' does not exist"));
@@ -455,6 +465,7 @@ class FakeStoreImpl final : public FakeStore {
     Org& org = orgs_[ctx.org_id];
     org.name = name;
     org.model.org_id = ctx.org_id;
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -476,6 +487,7 @@ class FakeStoreImpl final : public FakeStore {
       org.model.org_id = "org_p72";
     }
     SeedDemoRows(org.model);
+    Wrote(ctx, "org_p72");
     return absl::OkStatus();
   }
 
@@ -502,6 +514,7 @@ class FakeStoreImpl final : public FakeStore {
     StoredKey stored{key, name, NowMicros(), std::nullopt};
     if (key.revoked) stored.revoked_micros = stored.created_micros;
     keys_[key.key_id] = std::move(stored);
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -524,6 +537,7 @@ class FakeStoreImpl final : public FakeStore {
     }
     it->second.record.revoked = true;
     if (!it->second.revoked_micros) it->second.revoked_micros = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -599,6 +613,7 @@ class FakeStoreImpl final : public FakeStore {
       if (u.has_title()) c.set_title(u.title());
       SetMicros(c.mutable_created_at(), now);
     }
+    Wrote(ctx, ctx.org_id);
     return out;
   }
 
@@ -661,6 +676,7 @@ class FakeStoreImpl final : public FakeStore {
     u.service_account = true;
     m->users[id] = u;
     m->created_micros[id] = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return UserOf(*m, id);
   }
 
@@ -673,6 +689,7 @@ class FakeStoreImpl final : public FakeStore {
       return entry.second.record.org_id == ctx.org_id &&
              entry.second.record.principal_user_id == user_id;
     });
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -685,6 +702,7 @@ class FakeStoreImpl final : public FakeStore {
     ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
     ASSIGN_OR_RETURN(const std::string id,
                      AddNamed(*m, &Model::clouds, kCloudPrefix, "a cloud", name));
+    Wrote(ctx, ctx.org_id);
     return CloudOf(*m, id);
   }
 
@@ -711,6 +729,7 @@ class FakeStoreImpl final : public FakeStore {
     Lock lock(mu_);
     ASSIGN_OR_RETURN(Model * m, Holding(WritableModel(ctx), &Model::clouds, "cloud", cloud_id));
     m->DeleteResource({1, cloud_id});
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -729,6 +748,7 @@ class FakeStoreImpl final : public FakeStore {
     const std::string id = NewId("prj_");
     m.projects[id] = {cloud_id, name};
     m.created_micros[id] = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return ProjectOf(m, id);
   }
 
@@ -763,6 +783,7 @@ class FakeStoreImpl final : public FakeStore {
     ASSIGN_OR_RETURN(Model * m,
                      Holding(WritableModel(ctx), &Model::projects, "project", project_id));
     m->DeleteResource({2, project_id});
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -777,6 +798,7 @@ class FakeStoreImpl final : public FakeStore {
                      AddNamed(*m, &Model::group_names, kGroupPrefix, "a user group", name));
     m->members[id];
     m->updated_micros[id] = m->created_micros[id];
+    Wrote(ctx, ctx.org_id);
     return GroupOf(*m, id);
   }
 
@@ -803,6 +825,7 @@ class FakeStoreImpl final : public FakeStore {
     ASSIGN_OR_RETURN(Model * m,
                      Holding(WritableModel(ctx), &Model::group_names, "user group", group_id));
     m->DeleteGroup(group_id);
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 
@@ -816,6 +839,7 @@ class FakeStoreImpl final : public FakeStore {
     for (const auto& id : change.ids)
       added += change.m->members[group_id].insert(id).second ? 1 : 0;
     if (added > 0) change.m->updated_micros[group_id] = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return added;
   }
 
@@ -837,6 +861,7 @@ class FakeStoreImpl final : public FakeStore {
     const std::set<std::string> gone(ids.begin(), ids.end());
     for (const auto& id : gone) members.erase(id);
     if (!gone.empty()) change.m->updated_micros[group_id] = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return static_cast<int>(gone.size());
   }
 
@@ -876,6 +901,7 @@ class FakeStoreImpl final : public FakeStore {
     ASSIGN_OR_RETURN(Model * m, WritableModel(ctx));
     ASSIGN_OR_RETURN(const GrantRow row, GrantRowOf(*m, resource, principal, role));
     if (row.grants->insert(row.key).second) m->grant_micros[row.key] = NowMicros();
+    Wrote(ctx, ctx.org_id);
     return GrantOf(*m, resource, principal.group, row.who, static_cast<int>(role));
   }
 
@@ -892,6 +918,7 @@ class FakeStoreImpl final : public FakeStore {
                        std::string(ResourceKindName(resource.kind)), " '", resource.id, "'"));
     }
     m->grant_micros.erase(row.key);
+    Wrote(ctx, ctx.org_id);
     return absl::OkStatus();
   }
 

@@ -46,6 +46,8 @@ class FakeStore : public Store {
   Model ModelOf(const std::string& org_id) const;
   // Whether the organization exists.
   bool HasOrg(const std::string& org_id) const;
+  // The organization's revision: how many writes changed it (0 before the first).
+  int64_t Revision(const std::string& org_id) const;
 
  protected:
   FakeStore() = default;
@@ -69,14 +71,17 @@ class FakeStore : public Store {
   Org* FindOrg(const RequestContext& ctx);
   // The organization's model, or an empty one for an unknown organization (reads); mu_ held.
   const Model& ModelFor(const RequestContext& ctx);
+  // Ends a successful write of `org_id`: advances its revision and reports it to `ctx`; mu_ held.
+  void Wrote(const RequestContext& ctx, const std::string& org_id);
   // The organization's model, or NOT_FOUND for an unknown organization (writes); mu_ held.
   absl::StatusOr<Model*> WritableModel(const RequestContext& ctx);
 
   mutable std::mutex mu_;
-  std::map<std::string, Org> orgs_;        // guarded by mu_
-  std::map<std::string, StoredKey> keys_;  // key id → key, every organization's; by mu_
-  std::optional<std::string> token_key_;   // guarded by mu_
-  Model empty_;                            // what ModelFor lends for unknown orgs; by mu_
+  std::map<std::string, Org> orgs_;           // guarded by mu_
+  std::map<std::string, StoredKey> keys_;     // key id → key, every organization's; by mu_
+  std::map<std::string, int64_t> revisions_;  // organization → revision; by mu_
+  std::optional<std::string> token_key_;      // guarded by mu_
+  Model empty_;                               // what ModelFor lends for unknown orgs; by mu_
   struct Fault {
     std::string method;  // empty: any
     absl::Status status;

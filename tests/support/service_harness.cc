@@ -52,7 +52,9 @@ std::string ServiceHarness::AddCloud(const std::string& org_id, const std::strin
   return cloud->cloud_id();
 }
 
-int64_t ServiceHarness::HandlerCalls() const { return store_->calls() - store_->calls("FindApiKey"); }
+int64_t ServiceHarness::HandlerCalls() const {
+  return store_->calls() - store_->calls("FindApiKey");
+}
 
 std::string ServiceHarness::Key(const std::string& org_id, Scope scope,
                                 const std::string& principal) {

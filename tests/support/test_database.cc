@@ -55,10 +55,11 @@ void TestDatabase::Exec(const std::string& sql) const {
   tx.exec(sql);
 }
 
-std::string TestDatabase::Scalar(const std::string& sql) const {
+std::string TestDatabase::Scalar(const std::string& sql,
+                                 const std::vector<std::string>& params) const {
   pqxx::connection conn(url_);
   pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec(sql);
+  const auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
   return rows.empty() || rows[0][0].is_null() ? "" : rows[0][0].as<std::string>();
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace rolecall::testing {
 
 // `url` with the serving role (kDefaultServingRole) as its user; trust authentication in tests.
 std::string ServingUrl(const std::string& url);
-
 
 // A fresh PostgreSQL database on the test server (ROLECALL_TEST_DATABASE_URL), dropped when the
 // object goes away. Migrated unless asked otherwise.
@@ -25,8 +25,9 @@ class TestDatabase final {
 
   // Runs SQL on the test database (setup and inspection in tests).
   void Exec(const std::string& sql) const;
-  // The first column of the first row of `sql`, as text.
-  std::string Scalar(const std::string& sql) const;
+  // The first column of the first row of `sql` with `params` bound to $1…, as text ("" for
+  // none or NULL).
+  std::string Scalar(const std::string& sql, const std::vector<std::string>& params = {}) const;
 
  private:
   std::string admin_url_;

@@ -1,0 +1,436 @@
+// Revisions and the change log through the real server: every write RPC advances its
+// organization's revision exactly once and logs exactly the rows it changed (cascades included),
+// with the calling key, its principal and the request id; a failed write leaves nothing; writes
+// that overlap get distinct, gap-free revisions.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "rolecall/v1/directory.grpc.pb.h"
+#include "rolecall/v1/users.grpc.pb.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace rolecall {
+namespace {
+
+using ::testing::ElementsAreArray;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+using Directory = v1::DirectoryService::Stub;
+using Users = v1::UserService::Stub;
+
+class ChangesE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<testing::TestServer>(db_.url());
+    bootstrap_key_ = server_->CreateKey(org_, "admin");
+    directory_ = v1::DirectoryService::NewStub(server_->Channel());
+    users_ = v1::UserService::NewStub(server_->Channel());
+    // The writes below act for a user: a key with a principal.
+    v1::AdminCreateUsers batch;
+    auto* u = batch.add_create_users();
+    u->set_email("actor@x.com");
+    u->set_name("Actor");
+    v1::AdminBatchCreateUsersResponse created;
+    ASSERT_TRUE(Call(users_.get(), &Users::AdminBatchCreateUsers, bootstrap_key_, batch, &created,
+                     "setup-1")
+                    .ok());
+    actor_user_ = created.created_users(0).user_id();
+    v1::CreateApiKeyRequest key_request;
+    key_request.set_scope("admin");
+    key_request.set_principal_user_id(actor_user_);
+    v1::CreateApiKeyResponse key;
+    ASSERT_TRUE(Call(directory_.get(), &Directory::CreateApiKey, bootstrap_key_, key_request, &key,
+                     "setup-2")
+                    .ok());
+    key_ = key.key();
+  }
+
+  // One unary call with `key` and x-request-id `request_id`; checks the id comes back.
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(Stub* stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& key, const Request& request, Response* response,
+                    const std::string& request_id) {
+    auto ctx = testing::AuthedContext(key);
+    ctx->AddMetadata("x-request-id", request_id);
+    const grpc::Status status = (stub->*method)(ctx.get(), request, response);
+    const auto& metadata = ctx->GetServerInitialMetadata();
+    const auto echoed = metadata.find("x-request-id");
+    EXPECT_TRUE(echoed != metadata.end() &&
+                std::string(echoed->second.data(), echoed->second.size()) == request_id)
+        << request_id;
+    return status;
+  }
+
+  int64_t Revision() const {
+    return std::stoll(db_.Scalar(
+        "SELECT coalesce(max(revision), 0) FROM org_revisions WHERE org_id = $1", {org_}));
+  }
+  int64_t ChangeRows() const {
+    return std::stoll(db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1", {org_}));
+  }
+  // The changes of `revision` as "object_type action object_id", sorted.
+  std::vector<std::string> ChangesAt(int64_t revision) const {
+    const std::string rows = db_.Scalar(
+        "SELECT string_agg(object_type || ' ' || action || ' ' || object_id, ',' "
+        "ORDER BY object_type, action, object_id) FROM changes WHERE org_id = $1 AND revision = $2",
+        {org_, std::to_string(revision)});
+    return rows.empty() ? std::vector<std::string>() : absl::StrSplit(rows, ',');
+  }
+  // Who and what every change of `revision` names: "key user request operation", distinct.
+  std::string ActorsAt(int64_t revision) const {
+    return db_.Scalar(
+        "SELECT string_agg(DISTINCT actor_key_id || ' ' || actor_user_id || ' ' || request_id || "
+        "' ' || operation, ',') FROM changes WHERE org_id = $1 AND revision = $2",
+        {org_, std::to_string(revision)});
+  }
+
+  testing::TestDatabase db_;
+  const std::string org_ = testing::NewOrgId();
+  std::unique_ptr<testing::TestServer> server_;
+  std::string bootstrap_key_, key_, actor_user_;
+  std::unique_ptr<Directory> directory_;
+  std::unique_ptr<Users> users_;
+};
+
+// What one write did: its status, the token it answered, and the changes it should have logged.
+struct Outcome {
+  grpc::Status status;
+  std::string token;
+  std::vector<std::string> expected;
+};
+
+TEST_F(ChangesE2E, EveryWriteRpcLogsExactlyItsChangesUnderOneNewRevision) {
+  // Ids the writes create, for the writes after them.
+  std::string u1, u2, cloud, project, group, sa, sa_key;
+  const auto users_call = [&](auto method, const auto& request, auto* response,
+                              const std::string& id) {
+    return Call(users_.get(), method, key_, request, response, id);
+  };
+  const auto dir_call = [&](auto method, const auto& request, auto* response,
+                            const std::string& id) {
+    return Call(directory_.get(), method, key_, request, response, id);
+  };
+  const std::vector<std::pair<std::string, std::function<Outcome(const std::string&)>>> writes = {
+      {"AdminBatchCreateUsers",
+       [&](const std::string& id) {
+         v1::AdminCreateUsers r;
+         for (const char* email : {"u1@x.com", "u2@x.com"}) {
+           auto* u = r.add_create_users();
+           u->set_email(email);
+           u->set_name("U");
+           u->set_password("correct horse battery staple");
+         }
+         v1::AdminBatchCreateUsersResponse out;
+         Outcome o{users_call(&Users::AdminBatchCreateUsers, r, &out, id), out.consistency_token()};
+         if (out.created_users_size() == 2) {
+           u1 = out.created_users(0).user_id();
+           u2 = out.created_users(1).user_id();
+         }
+         o.expected = {"user created " + std::min(u1, u2), "user created " + std::max(u1, u2)};
+         return o;
+       }},
+      {"CreateCloud",
+       [&](const std::string& id) {
+         v1::CreateCloudRequest r;
+         r.set_name("c1");
+         v1::Cloud out;
+         Outcome o{dir_call(&Directory::CreateCloud, r, &out, id), out.consistency_token()};
+         cloud = out.cloud_id();
+         o.expected = {"cloud created " + cloud};
+         return o;
+       }},
+      {"CreateProject",
+       [&](const std::string& id) {
+         v1::CreateProjectRequest r;
+         r.set_cloud_id(cloud);
+         r.set_name("p1");
+         v1::Project out;
+         Outcome o{dir_call(&Directory::CreateProject, r, &out, id), out.consistency_token()};
+         project = out.project_id();
+         o.expected = {"project created " + project};
+         return o;
+       }},
+      {"CreateUserGroup",
+       [&](const std::string& id) {
+         v1::CreateUserGroupRequest r;
+         r.set_name("g1");
+         v1::UserGroup out;
+         Outcome o{dir_call(&Directory::CreateUserGroup, r, &out, id), out.consistency_token()};
+         group = out.id();
+         o.expected = {"user_group created " + group};
+         return o;
+       }},
+      {"AddGroupMembers",
+       [&](const std::string& id) {
+         v1::GroupMembersRequest r;
+         r.set_group_id(group);
+         r.add_users(u1);
+         r.add_users("u2@x.com");
+         v1::GroupMembersResponse out;
+         Outcome o{dir_call(&Directory::AddGroupMembers, r, &out, id), out.consistency_token()};
+         o.expected = {"membership created " + group, "membership created " + group};
+         return o;
+       }},
+      {"GrantRole",
+       [&](const std::string& id) {
+         v1::GrantRoleRequest r;
+         r.mutable_resource()->set_cloud_id(cloud);
+         r.mutable_principal()->set_user_id(u1);
+         r.set_role("readonly");
+         v1::Grant out;
+         Outcome o{dir_call(&Directory::GrantRole, r, &out, id), out.consistency_token()};
+         o.expected = {"grant created " + cloud};
+         return o;
+       }},
+      {"GrantRole",
+       [&](const std::string& id) {
+         v1::GrantRoleRequest r;
+         r.mutable_resource()->set_project_id(project);
+         r.mutable_principal()->set_group_id(group);
+         r.set_role("write");
+         v1::Grant out;
+         Outcome o{dir_call(&Directory::GrantRole, r, &out, id), out.consistency_token()};
+         o.expected = {"grant created " + project};
+         return o;
+       }},
+      {"RevokeRole",
+       [&](const std::string& id) {
+         v1::RevokeRoleRequest r;
+         r.mutable_resource()->set_cloud_id(cloud);
+         r.mutable_principal()->set_user_id(u1);
+         r.set_role("readonly");
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::RevokeRole, r, &out, id), out.consistency_token()};
+         o.expected = {"grant deleted " + cloud};
+         return o;
+       }},
+      {"RemoveGroupMembers",
+       [&](const std::string& id) {
+         v1::GroupMembersRequest r;
+         r.set_group_id(group);
+         r.add_users(u2);
+         v1::GroupMembersResponse out;
+         Outcome o{dir_call(&Directory::RemoveGroupMembers, r, &out, id), out.consistency_token()};
+         o.expected = {"membership deleted " + group};
+         return o;
+       }},
+      {"CreateServiceAccount",
+       [&](const std::string& id) {
+         v1::CreateServiceAccountRequest r;
+         r.set_name("bot");
+         v1::User out;
+         Outcome o{dir_call(&Directory::CreateServiceAccount, r, &out, id),
+                   out.consistency_token()};
+         sa = out.user_id();
+         o.expected = {"user created " + sa};
+         return o;
+       }},
+      {"CreateApiKey",
+       [&](const std::string& id) {
+         v1::CreateApiKeyRequest r;
+         r.set_scope("read");
+         r.set_principal_user_id(sa);
+         v1::CreateApiKeyResponse out;
+         Outcome o{dir_call(&Directory::CreateApiKey, r, &out, id), out.consistency_token()};
+         sa_key = out.api_key().key_id();
+         o.expected = {"api_key created " + sa_key};
+         return o;
+       }},
+      {"RevokeApiKey",
+       [&](const std::string& id) {
+         v1::RevokeApiKeyRequest r;
+         r.set_key_id(sa_key);
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::RevokeApiKey, r, &out, id), out.consistency_token()};
+         o.expected = {"api_key updated " + sa_key};
+         return o;
+       }},
+      {"DeleteProject",  // with the group's grant on it
+       [&](const std::string& id) {
+         v1::DeleteProjectRequest r;
+         r.set_project_id(project);
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::DeleteProject, r, &out, id), out.consistency_token()};
+         o.expected = {"grant deleted " + project, "project deleted " + project};
+         return o;
+       }},
+      {"DeleteUserGroup",  // with its remaining member
+       [&](const std::string& id) {
+         v1::DeleteUserGroupRequest r;
+         r.set_id(group);
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::DeleteUserGroup, r, &out, id), out.consistency_token()};
+         o.expected = {"membership deleted " + group, "user_group deleted " + group};
+         return o;
+       }},
+      {"DeleteUser",  // with its (revoked) key
+       [&](const std::string& id) {
+         v1::DeleteUserRequest r;
+         r.set_user_id(sa);
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::DeleteUser, r, &out, id), out.consistency_token()};
+         o.expected = {"api_key deleted " + sa_key, "user deleted " + sa};
+         return o;
+       }},
+      {"DeleteCloud",
+       [&](const std::string& id) {
+         v1::DeleteCloudRequest r;
+         r.set_cloud_id(cloud);
+         v1::DeleteResponse out;
+         Outcome o{dir_call(&Directory::DeleteCloud, r, &out, id), out.consistency_token()};
+         o.expected = {"cloud deleted " + cloud};
+         return o;
+       }},
+  };
+  std::set<std::string> tokens;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const auto& [operation, write] = writes[i];
+    SCOPED_TRACE(operation);
+    const int64_t before = Revision();
+    const std::string request_id = absl::StrCat("req-", i, ":", operation);
+    const Outcome outcome = write(request_id);
+    ASSERT_TRUE(outcome.status.ok()) << outcome.status.error_message();
+    const int64_t after = Revision();
+    EXPECT_EQ(after, before + 1);
+    EXPECT_THAT(ChangesAt(after), ElementsAreArray(outcome.expected));
+    EXPECT_EQ(ActorsAt(after), absl::StrCat(testing::KeyId(key_), " ", actor_user_, " ", request_id,
+                                            " ", operation));
+    EXPECT_THAT(outcome.token, Not(IsEmpty()));
+    EXPECT_TRUE(tokens.insert(outcome.token).second) << "a token answered twice";
+  }
+  // Passwords, their hashes and key secrets never reach the log.
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1 AND (detail::text ~* "
+                       "'password|secret|hash|horse' OR object_name ~* 'horse')",
+                       {org_}),
+            "0");
+}
+
+TEST_F(ChangesE2E, AFailedWriteLeavesNoRevisionAndNoChange) {
+  v1::CreateCloudRequest cloud;
+  cloud.set_name("taken");
+  v1::Cloud out;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, cloud, &out, "ok-1").ok());
+  const int64_t revision = Revision();
+  const int64_t rows = ChangeRows();
+  // A conflict found by PostgreSQL (the unique name), after the revision was taken.
+  v1::Cloud failed;
+  EXPECT_EQ(
+      Call(directory_.get(), &Directory::CreateCloud, key_, cloud, &failed, "dup").error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
+  // A grant on a cloud that does not exist: refused inside the transaction.
+  v1::GrantRoleRequest grant;
+  grant.mutable_resource()->set_cloud_id("cld_nosuchcloud");
+  grant.mutable_principal()->set_user_id(actor_user_);
+  grant.set_role("readonly");
+  v1::Grant granted;
+  EXPECT_EQ(
+      Call(directory_.get(), &Directory::GrantRole, key_, grant, &granted, "missing").error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  // A batch with one taken email: all or nothing.
+  v1::AdminCreateUsers batch;
+  for (const char* email : {"new@x.com", "actor@x.com"}) {
+    auto* u = batch.add_create_users();
+    u->set_email(email);
+    u->set_name("N");
+  }
+  v1::AdminBatchCreateUsersResponse created;
+  EXPECT_EQ(Call(users_.get(), &Users::AdminBatchCreateUsers, key_, batch, &created, "batch")
+                .error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  // Validation at the edge.
+  cloud.set_name("");
+  EXPECT_EQ(
+      Call(directory_.get(), &Directory::CreateCloud, key_, cloud, &out, "invalid").error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Revision(), revision);
+  EXPECT_EQ(ChangeRows(), rows);
+  EXPECT_EQ(failed.consistency_token(), "") << "a failed write answered a token";
+  EXPECT_EQ(granted.consistency_token(), "");
+  EXPECT_EQ(created.consistency_token(), "");
+}
+
+TEST_F(ChangesE2E, AHostileRequestIdIsRefusedAndNoneIsMadeUp) {
+  v1::CreateCloudRequest cloud;
+  cloud.set_name("c");
+  for (const std::string bad : {std::string(129, 'a'), std::string("a b"), std::string("a\"b"),
+                                std::string("x';DROP TABLE changes;--")}) {
+    auto ctx = testing::AuthedContext(key_);
+    ctx->AddMetadata("x-request-id", bad);
+    v1::Cloud out;
+    EXPECT_EQ(directory_->CreateCloud(ctx.get(), cloud, &out).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT)
+        << bad;
+  }
+  // Without one, the server makes one, sends it back and logs it with the change.
+  auto ctx = testing::AuthedContext(key_);
+  v1::Cloud out;
+  ASSERT_TRUE(directory_->CreateCloud(ctx.get(), cloud, &out).ok());
+  const auto echoed = ctx->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_TRUE(echoed != ctx->GetServerInitialMetadata().end());
+  const std::string made(echoed->second.data(), echoed->second.size());
+  EXPECT_THAT(made, ::testing::StartsWith("req_"));
+  EXPECT_EQ(db_.Scalar("SELECT request_id FROM changes WHERE org_id = $1 AND object_id = $2",
+                       {org_, out.cloud_id()}),
+            made);
+  EXPECT_THAT(server_->Log(), ::testing::HasSubstr(made));
+}
+
+TEST_F(ChangesE2E, OverlappingWritesGetDistinctGapFreeRevisionsInCommitOrder) {
+  const int64_t first = Revision() + 1;
+  constexpr int kThreads = 6;
+  constexpr int kWritesEach = 15;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto stub = v1::DirectoryService::NewStub(server_->Channel());
+      for (int i = 0; i < kWritesEach; ++i) {
+        v1::CreateCloudRequest r;
+        r.set_name(absl::StrCat("t", t, "-", i));
+        v1::Cloud out;
+        auto ctx = testing::AuthedContext(key_);
+        if (!stub->CreateCloud(ctx.get(), r, &out).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  ASSERT_EQ(failures, 0);
+  const int64_t last = Revision();
+  EXPECT_EQ(last - first + 1, kThreads * kWritesEach);
+  // One change per revision, every revision from first to last.
+  EXPECT_EQ(
+      db_.Scalar("SELECT count(DISTINCT revision) || ' ' || min(revision) || ' ' || "
+                 "max(revision) || ' ' || count(*) FROM changes WHERE org_id = $1 AND "
+                 "object_type = 'cloud'",
+                 {org_}),
+      absl::StrCat(kThreads * kWritesEach, " ", first, " ", last, " ", kThreads * kWritesEach));
+}
+
+TEST_F(ChangesE2E, AnOrganizationsRevisionsAreItsOwn) {
+  const std::string other = testing::NewOrgId();
+  const std::string other_key = server_->CreateKey(other, "admin");
+  const int64_t mine = Revision();
+  v1::CreateCloudRequest r;
+  r.set_name("elsewhere");
+  v1::Cloud out;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, other_key, r, &out, "other").ok());
+  EXPECT_EQ(Revision(), mine);
+  EXPECT_EQ(
+      db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1 AND request_id = 'other'", {org_}),
+      "0");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1 AND request_id = 'other'",
+                       {other}),
+            "1");
+}
+
+}  // namespace
+}  // namespace rolecall
