@@ -76,6 +76,8 @@ class Registry final {
 void AddUserCommands(CLI::App& app, Registry& registry);
 // `rolecall user list-permissions` (added by AddUserCommands).
 void AddListPermissions(CLI::App& user, Registry& registry);
+// `rolecall audit list`.
+void AddAuditCommands(CLI::App& app, Registry& registry);
 // `rolecall permission check|explain`.
 void AddPermissionCommands(CLI::App& app, Registry& registry);
 // `rolecall cloud|project|user-group|org|service-account|api-key …`.

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   AddUserCommands(app, registry);
   AddDirectoryCommands(app, registry);
   AddPermissionCommands(app, registry);
+  AddAuditCommands(app, registry);
 
   try {
     app.parse(argc, argv);

@@ -41,4 +41,17 @@ absl::StatusOr<GrantCursor> GrantCursor::Decode(const std::vector<std::string>& 
   return GrantCursor{fields[0] == "g", fields[1], role};
 }
 
+std::vector<std::string> ChangeCursor::Fields() const {
+  return {std::to_string(revision), std::to_string(seq)};
+}
+
+absl::StatusOr<ChangeCursor> ChangeCursor::Decode(const std::vector<std::string>& fields) {
+  ChangeCursor c;
+  if (fields.size() != 2 || !absl::SimpleAtoi(fields[0], &c.revision) ||
+      !absl::SimpleAtoi(fields[1], &c.seq) || c.revision < 0 || c.seq < 1) {
+    return Malformed();
+  }
+  return c;
+}
+
 }  // namespace rolecall

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,14 @@ struct GrantCursor {
   int role = 0;
   std::vector<std::string> Fields() const;
   static absl::StatusOr<GrantCursor> Decode(const std::vector<std::string>& fields);
+};
+
+// The change log, newest first: (revision, seq) descending.
+struct ChangeCursor {
+  int64_t revision = 0;
+  int seq = 0;
+  std::vector<std::string> Fields() const;
+  static absl::StatusOr<ChangeCursor> Decode(const std::vector<std::string>& fields);
 };
 
 }  // namespace rolecall

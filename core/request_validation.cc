@@ -34,6 +34,23 @@ std::string Problem(std::string_view message_name, std::string_view name, std::s
   if (name == "key_id") {
     return IsIdBody(value) ? "" : absl::StrCat("'", Clip(value), "' is not an API key id");
   }
+  if (name == "object_id") {  // the change log's filter: any object's id
+    for (std::string_view prefix :
+         {kOrgPrefix, kUserPrefix, kGroupPrefix, kCloudPrefix, kProjectPrefix}) {
+      if (IsWellFormedId(value, prefix)) return "";
+    }
+    if (IsIdBody(value)) return "";  // an API key's
+    return absl::StrCat("'", Clip(value), "' is not the id of an object");
+  }
+  if (name == "actor") {  // the change log's filter: a key id, a user id or an email
+    if (value.find('@') != std::string_view::npos) {
+      return value.size() > kMaxEmailBytes
+                 ? absl::StrCat("is longer than ", kMaxEmailBytes, " bytes")
+                 : text(kMaxEmailBytes);
+    }
+    if (IsWellFormedId(value, kUserPrefix) || IsIdBody(value)) return "";
+    return absl::StrCat("'", Clip(value), "' is not an API key id, a user id or an email");
+  }
   if (name == "users") {
     if (value.find('@') == std::string_view::npos) return id(kUserPrefix);
     if (value.size() > kMaxEmailBytes) {

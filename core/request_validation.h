@@ -16,6 +16,7 @@ namespace rolecall {
 //   key_id                      an API key id           email, user_email  at most 320 bytes
 //   users (group members)       a user id or an email   page_token  at most 4 KiB
 //   password                    at most 1,024 bytes     parent_id  a cloud or group id
+//   object_id                   any object's id         actor  a key id, user id or email
 //   anything else               at most 256 characters (names, filters, roles, scopes)
 // and every value (but a password) must be UTF-8 without control characters. Empty values pass:
 // handlers say which fields are required. Returns one violation per bad field, named by its

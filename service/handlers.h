@@ -1,9 +1,9 @@
 #pragma once
 
-// The three gRPC services: thin handlers that validate at the edge, authorize through
+// The gRPC services: thin handlers that validate at the edge, authorize through
 // `ServiceEnv::auth` and answer from storage through `Call::Run` (service/rpc.h). Each is defined
-// in its own file (user_service.cc, permission_service.cc, directory_service.cc); what they share
-// is assembled once in service/services.h.
+// in its own file (user_service.cc, permission_service.cc, directory_service.cc,
+// change_service.cc); what they share is assembled once in service/services.h.
 #include <grpcpp/impl/service_type.h>
 
 #include <memory>
@@ -18,5 +18,7 @@ std::unique_ptr<grpc::Service> NewUserService(ServiceEnv& env);
 std::unique_ptr<grpc::Service> NewPermissionService(ServiceEnv& env);
 // Clouds, projects, user groups and memberships, service accounts, grants and API keys.
 std::unique_ptr<grpc::Service> NewDirectoryService(ServiceEnv& env);
+// ListChanges: the change log.
+std::unique_ptr<grpc::Service> NewChangeService(ServiceEnv& env);
 
 }  // namespace rolecall

@@ -16,6 +16,7 @@
 #include "service/log.h"
 #include "service/metrics.h"
 #include "service/stream_watchdog.h"
+#include "storage/change_store.h"
 #include "storage/directory_store.h"
 #include "storage/key_store.h"
 #include "storage/permission_store.h"
@@ -52,6 +53,7 @@ struct ServiceEnv {
   UserStore& users;
   DirectoryStore& directory;
   PermissionStore& permissions;
+  ChangeStore& changes;
   Authenticator& auth;
   Metrics& metrics;
   Logger& log;

@@ -15,11 +15,12 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Create(Store& store, Metrics
   s->hasher_ = std::make_unique<PasswordHasher>(options.hash_threads);
   s->streams_ = std::make_unique<StreamWatchdog>(options.stream_idle_limit);
   s->env_ =
-      std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, *s->auth_, metrics, log,
-                                              *s->tokens_, *s->hasher_, *s->streams_, drain});
+      std::make_unique<ServiceEnv>(ServiceEnv{store, store, store, store, store, *s->auth_, metrics,
+                                              log, *s->tokens_, *s->hasher_, *s->streams_, drain});
   s->services_.push_back(NewUserService(*s->env_));
   s->services_.push_back(NewPermissionService(*s->env_));
   s->services_.push_back(NewDirectoryService(*s->env_));
+  s->services_.push_back(NewChangeService(*s->env_));
   return s;
 }
 

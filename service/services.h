@@ -1,6 +1,6 @@
 #pragma once
 
-// The three rolecall services on one store, with what their handlers share (authentication,
+// The rolecall services on one store, with what their handlers share (authentication,
 // page tokens, the password hasher, the stream watchdog): assembled once, here, for the server
 // on PostgreSQL (service/server.cc) and for the unit tests on the fake store.
 #include <grpcpp/server_builder.h>
@@ -38,7 +38,7 @@ class Services final {
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 
-  // Adds the three services to `builder`; they must outlive the server it builds.
+  // Adds the services to `builder`; they must outlive the server it builds.
   void Register(grpc::ServerBuilder& builder);
 
   const PageTokenCodec& tokens() const { return *tokens_; }
@@ -51,7 +51,7 @@ class Services final {
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<StreamWatchdog> streams_;
   std::unique_ptr<ServiceEnv> env_;
-  std::vector<std::unique_ptr<grpc::Service>> services_;  // users, permissions, directory
+  std::vector<std::unique_ptr<grpc::Service>> services_;  // users, permissions, directory, changes
 };
 
 }  // namespace rolecall

@@ -106,6 +106,11 @@ class PgStore final : public Store {
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(
       const RequestContext& ctx, const RoleQuestion& question) override;
 
+  // ChangeStore
+  absl::StatusOr<Page<v1::Change, ChangeCursor>> ListChanges(
+      const RequestContext& ctx, const ChangeQuery& query, const std::optional<ChangeCursor>& after,
+      int limit) override;
+
   // Answers several checks with one statement per organization (what CheckRole's batches run):
   // per check, its role or NOT_FOUND for an unknown user or resource.
   absl::StatusOr<std::vector<absl::StatusOr<Role>>> EffectiveRoles(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "storage/change_store.h"
 #include "storage/directory_store.h"
 #include "storage/key_store.h"
 #include "storage/org_store.h"
@@ -14,6 +15,7 @@ class Store : public OrgStore,
               public KeyStore,
               public UserStore,
               public DirectoryStore,
-              public PermissionStore {};
+              public PermissionStore,
+              public ChangeStore {};
 
 }  // namespace rolecall

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "rolecall/v1/changes.grpc.pb.h"
 #include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/test_database.h"
@@ -413,6 +414,79 @@ TEST_F(ChangesE2E, OverlappingWritesGetDistinctGapFreeRevisionsInCommitOrder) {
                  "object_type = 'cloud'",
                  {org_}),
       absl::StrCat(kThreads * kWritesEach, " ", first, " ", last, " ", kThreads * kWritesEach));
+}
+
+TEST_F(ChangesE2E, TheAuditTrailListsChangesNewestFirstFilteredForPeople) {
+  v1::CreateCloudRequest cloud_request;
+  cloud_request.set_name("audited");
+  v1::Cloud cloud;
+  ASSERT_TRUE(
+      Call(directory_.get(), &Directory::CreateCloud, key_, cloud_request, &cloud, "a-1").ok());
+  v1::GrantRoleRequest grant;
+  grant.mutable_resource()->set_cloud_id(cloud.cloud_id());
+  grant.mutable_principal()->set_user_id(actor_user_);
+  grant.set_role("owner");
+  v1::Grant granted;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::GrantRole, key_, grant, &granted, "a-2").ok());
+
+  // Through gRPC, page by page: newest first, every change once, tokens on each.
+  auto changes = v1::ChangeService::NewStub(server_->Channel());
+  v1::ListChangesRequest request;
+  request.set_page_size(2);
+  grpc::Status status;
+  const auto pages =
+      testing::ReadStream(*changes, &v1::ChangeService::Stub::ListChanges, key_, request, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<v1::Change> all;
+  for (const auto& page : pages) {
+    EXPECT_LE(page.changes_size(), 2);
+    all.insert(all.end(), page.changes().begin(), page.changes().end());
+  }
+  ASSERT_EQ(static_cast<int64_t>(all.size()), ChangeRows());
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_GE(all[i - 1].revision(), all[i].revision());
+  const v1::Change& newest = all.front();
+  EXPECT_EQ(newest.operation(), "GrantRole");
+  EXPECT_EQ(newest.object_type(), "grant");
+  EXPECT_EQ(newest.resource().cloud_id(), cloud.cloud_id());
+  EXPECT_EQ(newest.principal().user_id(), actor_user_);
+  EXPECT_EQ(newest.role_after(), "owner");
+  EXPECT_EQ(newest.role_before(), "");
+  EXPECT_EQ(newest.request_id(), "a-2");
+  EXPECT_EQ(newest.consistency_token(), granted.consistency_token());
+  EXPECT_EQ(all[1].object_name(), "audited");
+
+  // The CLI: a table, JSON, and the filters.
+  auto table = server_->Cli({"audit", "list", "--since", "1h"}, key_);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, ::testing::StartsWith("TIME"));
+  EXPECT_THAT(table.out, ::testing::HasSubstr("granted owner to " + actor_user_ + " on cloud " +
+                                              cloud.cloud_id()));
+  auto by_actor = server_->Cli({"audit", "list", "--actor", "ACTOR@x.com", "--json"}, key_);
+  ASSERT_EQ(by_actor.exit_code, 0) << by_actor.err;
+  EXPECT_THAT(by_actor.out, ::testing::HasSubstr("\"request_id\": \"a-2\""));
+  EXPECT_THAT(by_actor.out, Not(::testing::HasSubstr("setup-1")));  // the bootstrap key's
+  auto by_object = server_->Cli(
+      {"audit", "list", "--object", cloud.cloud_id(), "--type", "cloud", "--json"}, key_);
+  ASSERT_EQ(by_object.exit_code, 0) << by_object.err;
+  EXPECT_THAT(by_object.out, ::testing::HasSubstr("\"request_id\": \"a-1\""));
+  EXPECT_THAT(by_object.out, Not(::testing::HasSubstr("\"request_id\": \"a-2\"")));
+  auto old = server_->Cli({"audit", "list", "--until", "1h", "--json"}, key_);
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(old.out, "[]\n");
+  auto bad = server_->Cli({"audit", "list", "--since", "yesterday"}, key_);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, ::testing::HasSubstr("--since"));
+  auto bad_type = server_->Cli({"audit", "list", "--type", "x'; --"}, key_);
+  EXPECT_NE(bad_type.exit_code, 0);
+  EXPECT_THAT(bad_type.err, ::testing::HasSubstr("object_type"));
+  // People with a read key do not read the audit trail.
+  const std::string reader = server_->CreateKey(org_, "read");
+  EXPECT_NE(server_->Cli({"audit", "list"}, reader).exit_code, 0);
+  // Nor does another organization's admin see these changes.
+  const std::string other = server_->CreateKey(testing::NewOrgId(), "admin");
+  auto theirs = server_->Cli({"audit", "list", "--json"}, other);
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_THAT(theirs.out, Not(::testing::HasSubstr(cloud.cloud_id())));
 }
 
 TEST_F(ChangesE2E, AnOrganizationsRevisionsAreItsOwn) {

@@ -59,6 +59,8 @@ READS = {
     "rolecall.v1.DirectoryService/ListGrants": (
         "read", {"resource": {"cloud_id": "cld_111"}}, ["alice@p72.com", '"role": "collaborator"']),
     "rolecall.v1.DirectoryService/ListApiKeys": ("admin", {}, ['"scope": "read"', '"scope": "check"']),
+    "rolecall.v1.ChangeService/ListChanges": (
+        "admin", {"object_type": "cloud"}, ['"operation": "seed-demo"', '"objectName": "prod-cloud"']),
 }
 # Writes answer INVALID_ARGUMENT to an empty body, except those listed here (method: codes).
 EMPTY_BODY_CODES = {}
@@ -106,6 +108,8 @@ class Schema:
                 oneofs.add(f.oneof_index)
             if f.label == f.LABEL_REPEATED:
                 value = []
+            elif f.type_name == ".google.protobuf.Timestamp":
+                value = "1970-01-01T00:00:00Z"  # JSON's form of a Timestamp
             elif f.type == f.TYPE_MESSAGE:
                 value = (self.full_body(f.type_name, depth + 1)
                          if f.type_name.startswith("." + PACKAGE) and depth < 4 else {})

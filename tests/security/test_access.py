@@ -17,7 +17,8 @@ from rolecall.v1 import common_pb2, directory_pb2, permissions_pb2, users_pb2  #
 
 SCOPES = ("check", "read", "admin")  # narrowest first: each covers the ones before it
 DENIED = (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
-KEY_ADMIN_RPCS = {"CreateApiKey", "ListApiKeys", "RevokeApiKey"}
+# Needing an admin key whatever their name says: API keys, and the audit trail.
+ADMIN_RPCS = {"CreateApiKey", "ListApiKeys", "RevokeApiKey", "ListChanges"}
 WRITE_PREFIXES = ("Create", "Delete", "Add", "Remove", "Grant", "Revoke", "AdminBatch")
 READ_PREFIXES = ("List", "Get", "Explain", "Watch")
 
@@ -29,7 +30,7 @@ def covers(held, needed):
 def required_scope(method_name):
     """The scope an RPC needs (ListUserPermissions: for an org-wide listing; see
     listing_variants). A new RPC whose name fits no rule fails the matrix until classified."""
-    if method_name in KEY_ADMIN_RPCS or method_name.startswith(WRITE_PREFIXES):
+    if method_name in ADMIN_RPCS or method_name.startswith(WRITE_PREFIXES):
         return "admin"
     if "Check" in method_name:
         return "check"

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "rolecall/v1/changes.grpc.pb.h"
 #include "tests/support/service_harness.h"
 
 namespace rolecall::testing {
@@ -66,6 +67,12 @@ std::vector<Rpc> UserAndPermissionRpcs(const std::string& user, const std::strin
       {"ExplainPermission", Scope::kRead,
        [=](ServiceHarness& h, const std::string& k) {
          return Unary(h.permissions(), &Permissions::ExplainPermission, k, explain);
+       }},
+      {"ListChanges", Scope::kAdmin,
+       [](ServiceHarness& h, const std::string& k) {
+         auto changes = v1::ChangeService::NewStub(h.channel());
+         return Stream(*changes, &v1::ChangeService::Stub::ListChanges, k,
+                       v1::ListChangesRequest());
        }},
   };
 }
@@ -185,7 +192,7 @@ class AuthLogic : public ::testing::Test {
 
 TEST_F(AuthLogic, EveryRpcRefusesAKeyNarrowerThanItsScopeBeforeStorage) {
   const std::vector<Rpc> rpcs = AllRpcs();
-  ASSERT_EQ(rpcs.size(), 29u);  // every RPC of the three services
+  ASSERT_EQ(rpcs.size(), 30u);  // every RPC of the four services
   for (const Scope held : {Scope::kCheck, Scope::kRead, Scope::kAdmin}) {
     const std::string key = h_.Key(kOrg, held);
     for (const Rpc& rpc : rpcs) {

@@ -47,6 +47,8 @@ absl::Status NameTaken(const char* what, const std::string& name) {
 std::tuple<std::string> SortKey(const EmailCursor& c) { return {c.email_key}; }
 std::tuple<std::string, std::string> SortKey(const NameIdCursor& c) { return {c.name, c.id}; }
 std::tuple<std::string> SortKey(const KeyIdCursor& c) { return {c.key_id}; }
+// Newest first.
+std::tuple<int64_t, int> SortKey(const ChangeCursor& c) { return {-c.revision, -c.seq}; }
 // Groups' grants before users'.
 std::tuple<bool, std::string, int> SortKey(const GrantCursor& c) {
   return {!c.group, c.principal_id, c.role};
@@ -439,7 +441,15 @@ const Model& FakeStore::ModelFor(const RequestContext& ctx) {
 }
 
 void FakeStore::Wrote(const RequestContext& ctx, const std::string& org_id) {
-  ctx.Report(++revisions_[org_id]);
+  const int64_t revision = ++revisions_[org_id];
+  v1::Change& change = changes_[org_id].emplace_back();
+  change.set_revision(revision);
+  SetMicros(change.mutable_changed_at(), NowMicros());
+  change.set_actor_key_id(ctx.actor.key_id);
+  change.set_actor_user_id(ctx.actor.user_id);
+  change.set_request_id(ctx.request_id);
+  change.set_operation(ctx.operation);
+  ctx.Report(revision);
 }
 
 int64_t FakeStore::Revision(const std::string& org_id) const {
@@ -1013,6 +1023,35 @@ class FakeStoreImpl final : public FakeStore {
       }
     }
     done(std::move(answer));
+  }
+
+  // --- ChangeStore: one change per write, naming its operation and actor but no object. ---
+
+  absl::StatusOr<Page<v1::Change, ChangeCursor>> ListChanges(
+      const RequestContext& ctx, const ChangeQuery& query, const std::optional<ChangeCursor>& after,
+      int limit) override {
+    RETURN_IF_ERROR(Begin("ListChanges", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    const auto matches = [&](const v1::Change& c) {
+      const int64_t at = absl::ToUnixMicros(absl::FromUnixSeconds(c.changed_at().seconds()) +
+                                            absl::Nanoseconds(c.changed_at().nanos()));
+      const auto user = m.users.find(c.actor_user_id());
+      const bool actor = query.actor.empty() || c.actor_key_id() == query.actor ||
+                         c.actor_user_id() == query.actor ||
+                         (user != m.users.end() && Lower(user->second.email) == Lower(query.actor));
+      return at >= query.since_micros && at < query.until_micros && actor &&
+             (query.object_id.empty() || c.object_id() == query.object_id) &&
+             (query.operation.empty() || c.operation() == query.operation) &&
+             (query.object_type.empty() || c.object_type() == query.object_type);
+    };
+    std::vector<std::pair<ChangeCursor, v1::Change>> rows;
+    if (const auto it = changes_.find(ctx.org_id); it != changes_.end()) {
+      for (const v1::Change& c : it->second) {
+        if (matches(c)) rows.push_back({ChangeCursor{c.revision(), 1}, c});
+      }
+    }
+    return PageOf(std::move(rows), after, limit);
   }
 
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(

@@ -80,8 +80,9 @@ class FakeStore : public Store {
   std::map<std::string, Org> orgs_;           // guarded by mu_
   std::map<std::string, StoredKey> keys_;     // key id → key, every organization's; by mu_
   std::map<std::string, int64_t> revisions_;  // organization → revision; by mu_
-  std::optional<std::string> token_key_;      // guarded by mu_
-  Model empty_;                               // what ModelFor lends for unknown orgs; by mu_
+  std::map<std::string, std::vector<v1::Change>> changes_;  // organization → its log; by mu_
+  std::optional<std::string> token_key_;                    // guarded by mu_
+  Model empty_;  // what ModelFor lends for unknown orgs; by mu_
   struct Fault {
     std::string method;  // empty: any
     absl::Status status;
