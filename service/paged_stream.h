@@ -20,8 +20,9 @@ namespace rolecall {
 // request's page_size and max_items, resumes after its page token's cursor (a token bound to
 // the organization, the method and `filters`), fetches one page at a time with
 // `fetch(after, limit)` (returning absl::StatusOr<Page<Item, Cursor>>) and writes each as a
-// message whose `items` field holds the page and whose next_page_token is empty only after the
-// last item. Stops early when the client goes away. A listing handler is one call of this.
+// message whose `items` field holds the page, whose next_page_token is empty only after the
+// last item and whose consistency_token is the state storage read it at. Stops early when the
+// client goes away. A listing handler is one call of this.
 template <typename Cursor, typename Request, typename PageMessage, typename Item, typename Fetch>
 absl::Status StreamPages(Call& call, const Request& request,
                          grpc::ServerWriter<PageMessage>* writer,
@@ -45,6 +46,7 @@ absl::Status StreamPages(Call& call, const Request& request,
     const int count = static_cast<int>(page.items.size());
     for (Item& item : page.items) *(out.*items)()->Add() = std::move(item);
     if (page.next) out.set_next_page_token(tokens.EncodeCursor(scope, *page.next));
+    call.StampConsistencyToken(&out);
     if (!call.Write(writer, out, count)) return absl::CancelledError("the client went away");
     if (!page.next || remaining <= 0) return absl::OkStatus();
     after = std::move(page.next);

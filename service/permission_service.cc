@@ -65,6 +65,7 @@ struct PermissionServiceImpl final
           absl::Status write_status;
           const auto send = [&](const std::string& next_token) {
             page.set_next_page_token(next_token);
+            call.StampConsistencyToken(&page);
             if (!call.Write(writer, page, page.users_size())) {
               write_status = absl::CancelledError("the client went away");
               return false;
@@ -135,7 +136,7 @@ struct PermissionServiceImpl final
                                  const v1::ExplainPermissionRequest* request,
                                  v1::ExplainPermissionResponse* response) override {
     return Call(env_, "ExplainPermission", *ctx)
-        .Run(Scope::kRead, *request, [&](Call& call) -> absl::Status {
+        .Run(Scope::kRead, *request, response, [&](Call& call) -> absl::Status {
           RETURN_IF_ERROR(RequireId(request->user_id(), "user_id"));
           const std::string& org = call.caller().org_id;
           ASSIGN_OR_RETURN(const ResourceKey resource,

@@ -6,6 +6,7 @@
 #include "core/input.h"
 #include "core/request_validation.h"
 #include "core/status.h"
+#include "rolecall/v1/common.pb.h"
 #include "service/grpc_status.h"
 
 namespace rolecall {
@@ -69,6 +70,7 @@ RequestContext Call::context() {
   ctx.request_id = request_id_;
   ctx.operation = method_;
   ctx.revisions = &revisions_;
+  ctx.freshness = freshness_;
   return ctx;
 }
 
@@ -76,6 +78,11 @@ std::string Call::ConsistencyToken() const {
   const int64_t revision = revisions_.revision();
   return revision < 0 ? std::string()
                       : EncodeConsistencyToken(env_.tokens, caller_.org_id, revision);
+}
+
+void Call::StampConsistencyToken(google::protobuf::Message* response) const {
+  const auto* field = response->GetDescriptor()->FindFieldByName("consistency_token");
+  if (field != nullptr) response->GetReflection()->SetString(response, field, ConsistencyToken());
 }
 
 absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) {
@@ -92,7 +99,35 @@ absl::Status Call::Begin(Scope scope, const google::protobuf::Message& request) 
   if (!caller.ok()) return caller.status();
   caller_ = *std::move(caller);
   RETURN_IF_ERROR(Authenticator::Authorize(caller_, scope));
-  return InvalidFields(ValidateRequestStrings(request));
+  RETURN_IF_ERROR(InvalidFields(ValidateRequestStrings(request)));
+  return ReadFreshness(request);
+}
+
+absl::Status Call::ReadFreshness(const google::protobuf::Message& request) {
+  const auto* field = request.GetDescriptor()->FindFieldByName("consistency");
+  if (field == nullptr || !request.GetReflection()->HasField(request, field))
+    return absl::OkStatus();
+  const auto* consistency = google::protobuf::DynamicCastToGenerated<v1::Consistency>(
+      &request.GetReflection()->GetMessage(request, field));
+  if (consistency == nullptr) return absl::InternalError("consistency is not a v1.Consistency");
+  switch (consistency->requirement_case()) {
+    case v1::Consistency::kAtLeastAsFresh: {
+      auto revision = DecodeConsistencyToken(env_.tokens, caller_.org_id,
+                                             consistency->at_least_as_fresh(), "the token");
+      if (!revision.ok()) {
+        return InvalidFields(
+            {{"consistency.at_least_as_fresh", std::string(revision.status().message())}});
+      }
+      freshness_ = Freshness{Freshness::Mode::kAtLeastAsFresh, *revision};
+      break;
+    }
+    case v1::Consistency::kFullyConsistent:
+      freshness_.mode = Freshness::Mode::kFullyConsistent;
+      break;
+    default:
+      break;
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
@@ -108,12 +143,7 @@ grpc::Status Call::Run(Scope scope, const google::protobuf::Message& request,
                    {{"method", method_}, {"error", Clip(e.what())}});
     }
   }
-  if (status.ok() && response != nullptr) {
-    const auto* field = response->GetDescriptor()->FindFieldByName("consistency_token");
-    if (field != nullptr) {
-      response->GetReflection()->SetString(response, field, ConsistencyToken());
-    }
-  }
+  if (status.ok() && response != nullptr) StampConsistencyToken(response);
   return End(status);
 }
 

@@ -89,6 +89,8 @@ class Call final {
   RequestContext context();
   // The consistency token of the newest revision storage reported to this call; empty if none.
   std::string ConsistencyToken() const;
+  // Sets `response`'s field `consistency_token`, if it has one, to ConsistencyToken().
+  void StampConsistencyToken(google::protobuf::Message* response) const;
 
   // Sends one message of a server stream carrying `rows` items, under the idle-stream watchdog;
   // false when the client went away (the handler should stop).
@@ -119,6 +121,9 @@ class Call final {
 
  private:
   void CountMessage(int rows);
+  // Reads the request's `consistency` (if it has one) into freshness_; INVALID_ARGUMENT for a
+  // token that is not this organization's.
+  absl::Status ReadFreshness(const google::protobuf::Message& request);
 
   ServiceEnv& env_;
   const std::string method_;
@@ -127,6 +132,7 @@ class Call final {
   Caller caller_;
   std::string request_id_;
   RevisionSink revisions_;
+  Freshness freshness_;
   prometheus::Gauge* in_flight_ = nullptr;  // this method's gauge, counting the call from Begin
   bool entered_ = false;                    // counted by env_.drain
   int64_t rows_streamed_ = 0;

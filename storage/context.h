@@ -32,10 +32,20 @@ struct Actor {
   std::string user_id;
 };
 
+// How fresh a read must be (v1::Consistency): any committed state, at least the state of a
+// revision (a consistency token's), or the newest. On the primary every committed state is the
+// newest; replicas (and caches) must honour the difference.
+struct Freshness {
+  enum class Mode { kMinimizeLatency, kAtLeastAsFresh, kFullyConsistent };
+  Mode mode = Mode::kMinimizeLatency;
+  int64_t min_revision = 0;  // for kAtLeastAsFresh
+};
+
 // What every storage call is told about the request it serves. The store sees only the rows of
 // `org_id` (row-level security enforces it), and its statements time out when `deadline`
-// passes. A write is logged with `actor`, `request_id` and `operation`, and reports its revision
-// to `revisions` when set.
+// passes. A write is logged with `actor`, `request_id` and `operation`; a read answers from a
+// state at least as fresh as `freshness`. Both report the revision they wrote or read at to
+// `revisions` when set.
 struct RequestContext {
   using Deadline = std::optional<std::chrono::system_clock::time_point>;
 
@@ -44,6 +54,7 @@ struct RequestContext {
   Actor actor;
   std::string request_id;             // as the caller sent it in x-request-id, or generated
   std::string operation;              // the RPC, or the bootstrap command
+  Freshness freshness;
   RevisionSink* revisions = nullptr;  // not owned; may be null
 
   static RequestContext Org(std::string org_id, Deadline deadline = {}) {

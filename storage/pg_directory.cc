@@ -316,6 +316,7 @@ absl::StatusOr<Page<v1::Grant, GrantCursor>> PgStore::ListGrants(
   };
   RETURN_IF_ERROR(pool_.Run(ctx, "listing grants", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(pg::BeginRead(tx, ctx));
     RETURN_IF_ERROR(CheckResource(tx, ctx.org_id, resource));
     page = pg::PageOfRows<v1::Grant, GrantCursor>(
         tx.exec_prepared(queries::kListGrants, ctx.org_id, pg::Param(resource.kind), resource.id,

@@ -62,6 +62,7 @@ absl::StatusOr<std::vector<v1::OrgOwner>> PgStore::OrgOwners(const RequestContex
   RETURN_IF_ERROR(pool_.Run(ctx, "listing organization owners", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(pg::BeginRead(tx, ctx));
     for (const auto& r :
          tx.exec_prepared(queries::kOrgOwners, ctx.org_id, pg::Param(ResourceKind::kOrganization),
                           pg::Param(Role::kOwner))) {
@@ -233,6 +234,7 @@ absl::StatusOr<std::vector<v1::Contribution>> PgStore::Contributions(const Reque
   RETURN_IF_ERROR(pool_.Run(ctx, "explaining the permission", [&](pqxx::connection& c) {
     out.clear();
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(pg::BeginRead(tx, ctx));
     for (const auto& r :
          tx.exec_prepared(queries::kContributions, ctx.org_id, question.user_id,
                           pg::Param(question.resource.kind), question.resource.id,

@@ -48,6 +48,10 @@ inline int64_t BeginWrite(pqxx::transaction_base& tx, const RequestContext& ctx)
   return revision;
 }
 
+// Begins a read in `tx`: reads the organization's revision (which the answer then reflects at
+// least) and reports it to the context; UNAVAILABLE when it is older than the context asks.
+absl::Status BeginRead(pqxx::transaction_base& tx, const RequestContext& ctx);
+
 // Fills `message` from `row` by column name: a column named as a string, bool or integer field
 // sets it; a column `<x>_micros` sets the Timestamp field `<x>_at`. NULL leaves a field unset;
 // a column that names no field (a cursor's, a flag) is the caller's to read.
@@ -69,6 +73,7 @@ absl::StatusOr<Item> ReadOne(PgPool& pool, const RequestContext& ctx, const char
   Item out;
   RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(BeginRead(tx, ctx));
     const pqxx::result rows = tx.exec_prepared(query, params...);
     if (rows.empty()) return not_found;
     out = decode(rows[0]);
@@ -103,6 +108,7 @@ absl::StatusOr<Page<Item, Cursor>> ListPage(PgPool& pool, const RequestContext& 
   Page<Item, Cursor> page;
   RETURN_IF_ERROR(pool.Run(ctx, what, [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(BeginRead(tx, ctx));
     page = PageOfRows<Item, Cursor>(tx.exec_prepared(query, params..., limit + 1), limit, decode,
                                     cursor_of);
     return absl::OkStatus();

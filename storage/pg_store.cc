@@ -52,6 +52,19 @@ INSERT INTO group_grants (org_id, group_id, resource_kind, resource_id, role) VA
 
 namespace pg {
 
+absl::Status BeginRead(pqxx::transaction_base& tx, const RequestContext& ctx) {
+  const int64_t revision =
+      tx.exec_prepared1(queries::kOrgRevision, ctx.org_id)["revision"].as<int64_t>();
+  if (ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh &&
+      revision < ctx.freshness.min_revision) {
+    return absl::UnavailableError(
+        absl::StrCat("this store has not reached the state of the consistency token yet (revision ",
+                     revision, " < ", ctx.freshness.min_revision, "); retry"));
+  }
+  ctx.Report(revision);
+  return absl::OkStatus();
+}
+
 absl::Status NotFound(const std::string& what, const std::string& id) {
   return absl::NotFoundError(absl::StrCat(what, " '", Clip(id), "' not found"));
 }

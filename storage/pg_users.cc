@@ -123,6 +123,7 @@ absl::StatusOr<UserMatch> PgStore::FindUser(const RequestContext& ctx, const Use
   UserMatch match;
   RETURN_IF_ERROR(pool_.Run(ctx, "finding the user", [&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
+    RETURN_IF_ERROR(pg::BeginRead(tx, ctx));
     const auto rows = tx.exec_prepared(
         queries::kFindUser, ctx.org_id, std::string(NameIn(kUserKeyParams, key.by)), key.value,
         AccountParam(accounts), pg::Param(ResourceKind::kOrganization), pg::Param(Role::kOwner));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "rolecall/v1/changes.grpc.pb.h"
 #include "rolecall/v1/directory.grpc.pb.h"
+#include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
@@ -487,6 +489,119 @@ TEST_F(ChangesE2E, TheAuditTrailListsChangesNewestFirstFilteredForPeople) {
   auto theirs = server_->Cli({"audit", "list", "--json"}, other);
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   EXPECT_THAT(theirs.out, Not(::testing::HasSubstr(cloud.cloud_id())));
+}
+
+TEST_F(ChangesE2E, ReadsTakeAConsistencyRequirementAndAnswerTheirState) {
+  v1::CreateCloudRequest create;
+  create.set_name("fresh");
+  v1::Cloud cloud;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &cloud, "c").ok());
+  const std::string written = cloud.consistency_token();
+  ASSERT_FALSE(written.empty());
+
+  v1::GetCloudRequest get;
+  get.set_cloud_id(cloud.cloud_id());
+  for (const int mode : {0, 1, 2, 3}) {
+    SCOPED_TRACE(mode);
+    v1::GetCloudRequest r = get;
+    if (mode == 1) r.mutable_consistency()->set_minimize_latency(true);
+    if (mode == 2) r.mutable_consistency()->set_at_least_as_fresh(written);
+    if (mode == 3) r.mutable_consistency()->set_fully_consistent(true);
+    v1::Cloud read;
+    auto ctx = testing::AuthedContext(key_);
+    ASSERT_TRUE(directory_->GetCloud(ctx.get(), r, &read).ok());
+    EXPECT_EQ(read.name(), "fresh");
+    // No write came between: the read answers the write's own state.
+    EXPECT_EQ(read.consistency_token(), written);
+  }
+  // Listings carry the token on each page.
+  v1::ListRequest list;
+  list.mutable_consistency()->set_at_least_as_fresh(written);
+  grpc::Status status;
+  const auto pages = testing::ReadStream(*directory_, &Directory::ListClouds, key_, list, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(pages.empty());
+  EXPECT_EQ(pages.back().consistency_token(), written);
+
+  // A forged token, another organization's, or a page token: INVALID_ARGUMENT naming the field.
+  std::string forged = written;
+  forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
+  const std::string other_key = server_->CreateKey(testing::NewOrgId(), "admin");
+  v1::Cloud theirs;
+  create.set_name("theirs");
+  ASSERT_TRUE(
+      Call(directory_.get(), &Directory::CreateCloud, other_key, create, &theirs, "o").ok());
+  for (const std::string& bad : {forged, theirs.consistency_token(), std::string("x';--")}) {
+    v1::GetCloudRequest r = get;
+    r.mutable_consistency()->set_at_least_as_fresh(bad);
+    v1::Cloud read;
+    auto ctx = testing::AuthedContext(key_);
+    const grpc::Status s = directory_->GetCloud(ctx.get(), r, &read);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(s.error_message(), ::testing::HasSubstr("consistency")) << bad;
+  }
+}
+
+TEST_F(ChangesE2E, ReadAfterWriteThroughTwoServersWithTheWritesToken) {
+  // A second server process on the same database: writes go through one, reads through the
+  // other, each read asking for at least the state of the write before it.
+  testing::TestServer reader(db_.url());
+  auto checks = v1::PermissionService::NewStub(reader.Channel());
+  auto reads = v1::DirectoryService::NewStub(reader.Channel());
+  v1::CreateCloudRequest create;
+  create.set_name("raw");
+  v1::Cloud cloud;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &cloud, "raw").ok());
+  std::mt19937 random(20261202);
+  const char* roles[] = {"readonly", "collaborator", "owner"};
+  for (int round = 0; round < 1000; ++round) {
+    SCOPED_TRACE(round);
+    const bool grant = random() % 2 == 0;
+    const char* role = roles[random() % 3];
+    std::string token;
+    if (grant) {
+      v1::GrantRoleRequest r;
+      r.mutable_resource()->set_cloud_id(cloud.cloud_id());
+      r.mutable_principal()->set_user_id(actor_user_);
+      r.set_role(role);
+      v1::Grant out;
+      auto ctx = testing::AuthedContext(key_);
+      ASSERT_TRUE(directory_->GrantRole(ctx.get(), r, &out).ok());
+      token = out.consistency_token();
+    } else {
+      // Revoke every role: the user then holds none on the cloud.
+      for (const char* each : roles) {
+        v1::RevokeRoleRequest r;
+        r.mutable_resource()->set_cloud_id(cloud.cloud_id());
+        r.mutable_principal()->set_user_id(actor_user_);
+        r.set_role(each);
+        v1::DeleteResponse out;
+        auto ctx = testing::AuthedContext(key_);
+        const grpc::Status s = directory_->RevokeRole(ctx.get(), r, &out);
+        ASSERT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::NOT_FOUND) << s.error_message();
+        if (s.ok()) token = out.consistency_token();
+      }
+    }
+    v1::CheckPermissionRequest check;
+    check.set_user_id(actor_user_);
+    check.mutable_resource()->set_cloud_id(cloud.cloud_id());
+    check.set_min_role(grant ? role : "readonly");
+    if (!token.empty()) check.mutable_consistency()->set_at_least_as_fresh(token);
+    v1::CheckPermissionResponse answer;
+    auto ctx = testing::AuthedContext(key_);
+    ASSERT_TRUE(checks->CheckPermission(ctx.get(), check, &answer).ok());
+    ASSERT_EQ(answer.allowed(), grant);
+    if (round % 100 == 0 && !token.empty()) {
+      v1::ListGrantsRequest list;
+      list.mutable_resource()->set_cloud_id(cloud.cloud_id());
+      list.mutable_consistency()->set_at_least_as_fresh(token);
+      grpc::Status status;
+      const auto pages = testing::ReadStream(*reads, &Directory::ListGrants, key_, list, &status);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_EQ(pages.size(), 1u);
+      EXPECT_EQ(pages[0].grants_size() > 0, grant);
+    }
+  }
 }
 
 TEST_F(ChangesE2E, AnOrganizationsRevisionsAreItsOwn) {

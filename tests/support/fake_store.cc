@@ -434,6 +434,8 @@ FakeStore::Org* FakeStore::FindOrg(const RequestContext& ctx) {
 }
 
 const Model& FakeStore::ModelFor(const RequestContext& ctx) {
+  const auto revision = revisions_.find(ctx.org_id);
+  ctx.Report(revision == revisions_.end() ? 0 : revision->second);
   if (Org* org = FindOrg(ctx)) return org->model;
   empty_ = Model{};
   empty_.org_id = ctx.org_id;

@@ -69,7 +69,8 @@ class FakeStore : public Store {
   absl::Status Begin(const char* method, const RequestContext& ctx);
   // The organization of `ctx` (nullptr when it does not exist); mu_ held.
   Org* FindOrg(const RequestContext& ctx);
-  // The organization's model, or an empty one for an unknown organization (reads); mu_ held.
+  // The organization's model, or an empty one for an unknown organization (reads), reporting
+  // its revision to `ctx`; mu_ held.
   const Model& ModelFor(const RequestContext& ctx);
   // Ends a successful write of `org_id`: advances its revision and reports it to `ctx`; mu_ held.
   void Wrote(const RequestContext& ctx, const std::string& org_id);
