@@ -8,6 +8,8 @@
 //   rolecall-bench list-users   ListUsers walked with page size 50
 //   rolecall-bench batch-create one AdminBatchCreateUsers of --count users (optionally with
 //                               passwords) while CheckPermission runs beside it
+//   rolecall-bench grants       --count GrantRole calls of new (user, project) grants from
+//                               --concurrency callers: writes per second
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
 
@@ -304,6 +307,44 @@ int BatchCreate(const Options& o) {
   return probe_errors == 0 ? 0 : 1;
 }
 
+int Grants(const Options& o) {
+  auto stub = rolecall::v1::DirectoryService::NewStub(Channel(o));
+  // Each run grants pairs no earlier run granted (a repeated grant changes nothing).
+  const int64_t base =
+      std::chrono::system_clock::now().time_since_epoch() / std::chrono::milliseconds(1);
+  std::atomic<int> next{0}, errors{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> callers;
+  for (int t = 0; t < o.concurrency; ++t) {
+    callers.emplace_back([&] {
+      for (int i = next++; i < o.count; i = next++) {
+        const int64_t n = base + i;
+        char user[16], project[16];
+        std::snprintf(user, sizeof user, "usr_%08d", 1 + static_cast<int>(n % o.users));
+        std::snprintf(project, sizeof project, "prj_%06d",
+                      1 + static_cast<int>((n / o.users) % o.projects));
+        rolecall::v1::GrantRoleRequest request;
+        request.mutable_resource()->set_project_id(project);
+        request.mutable_principal()->set_user_id(user);
+        request.set_role(i % 2 == 0 ? "readonly" : "collaborator");
+        grpc::ClientContext ctx;
+        Authorize(ctx, o);
+        rolecall::v1::Grant out;
+        if (!stub->GrantRole(&ctx, request, &out).ok()) ++errors;
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  const double seconds = Seconds(Clock::now() - start);
+  std::cout << nlohmann::json{{"mode", "grants"},
+                              {"grants", o.count},
+                              {"errors", errors.load()},
+                              {"seconds", seconds},
+                              {"grants_per_s", o.count / seconds}}
+            << "\n";
+  return errors == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -326,6 +367,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("floor")->callback([&] { rc = Floor(o); });
   app.add_subcommand("list-users")->callback([&] { rc = ListUsers(o); });
   app.add_subcommand("batch-create")->callback([&] { rc = BatchCreate(o); });
+  app.add_subcommand("grants")->callback([&] { rc = Grants(o); });
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

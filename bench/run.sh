@@ -188,6 +188,20 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
   list_json=$("${load[@]}" list-users)
   batch_json=$("${load[@]}" batch-create)
   batch_pw_json=$("${load[@]}" --passwords batch-create)
+  # What the change log costs writes: the same writes in pairs back to back, with the log's
+  # triggers and with them disabled (the revision stays: it is one row update per write).
+  log_triggers() {
+    for t in users user_grants; do psql -qAtX "$url" -c "ALTER TABLE $t $1 TRIGGER USER"; done
+  }
+  logged_batch=() unlogged_batch=() logged_grants=() unlogged_grants=()
+  for _ in $(seq "$RUNS"); do
+    logged_batch+=("$(json "$("${load[@]}" batch-create)" seconds)")
+    logged_grants+=("$(json "$("${load[@]}" --count 10000 --concurrency 8 grants)" seconds)")
+    log_triggers DISABLE
+    unlogged_batch+=("$(json "$("${load[@]}" batch-create)" seconds)")
+    unlogged_grants+=("$(json "$("${load[@]}" --count 10000 --concurrency 8 grants)" seconds)")
+    log_triggers ENABLE
+  done
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
   # --- the table ---
@@ -214,6 +228,10 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
     echo "| ListUsers, whole org, page size 50 | | $(json "$list_json" "round(seconds,2)") s, $(json "$list_json" "round(users_per_s)") users/s | |"
     echo "| AdminBatchCreateUsers, 1,000 users, no passwords | | $(json "$batch_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_json" "round(beside['p99_ms'],2)") ms | |"
     echo "| AdminBatchCreateUsers, 1,000 users, with passwords | | $(json "$batch_pw_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_pw_json" "round(beside['p99_ms'],2)") ms | |"
+    a=$(median "${logged_batch[@]}") b=$(median "${unlogged_batch[@]}")
+    echo "| change log: AdminBatchCreateUsers, 1,000 users | log off $(printf %.3f "$b") s | log on $(printf %.3f "$a") s | $(python3 -c "print(round($a / $b, 2))")× the time |"
+    a=$(median "${logged_grants[@]}") b=$(median "${unlogged_grants[@]}")
+    echo "| change log: 10,000 GrantRole, 8 callers | log off $(python3 -c "print(round(10000 / $b))") /s | log on $(python3 -c "print(round(10000 / $a))") /s | $(python3 -c "print(round($a / $b, 2))")× the time |"
     for line in "${rls_lines[@]}"; do echo "$line"; done
     echo "| server RSS | | peak during the streams $((peak_rss / 1024)) MB, after $((rss_after / 1024)) MB | |"
   } >"$out"

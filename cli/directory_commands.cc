@@ -256,6 +256,7 @@ void AddProjectCommands(CLI::App& app, Registry& registry) {
 struct MembersOptions {
   std::string group;
   std::vector<std::string> users;
+  bool json = false;
 };
 
 Command<MembersOptions> MembersCommand(
@@ -266,6 +267,7 @@ Command<MembersOptions> MembersCommand(
           [](CLI::App& cmd, MembersOptions& o) {
             cmd.add_option(kGroup.target.name, o.group, kGroup.target.help)->required();
             cmd.add_option("USERS", o.users, "User ids (usr_…) or emails")->required();
+            cmd.add_flag("--json", o.json, "Print the response (with its consistency_token)");
           },
           [rpc, done](CommandEnv& env, const MembersOptions& o) {
             const auto id = ResolveId(env, kGroup, o.group);
@@ -273,7 +275,13 @@ Command<MembersOptions> MembersCommand(
             v1::GroupMembersRequest request;
             request.set_group_id(*id);
             for (const auto& u : o.users) request.add_users(u);
-            if (auto out = CallOrFail(env, rpc, request)) std::cout << out->changed() << done;
+            if (auto out = CallOrFail(env, rpc, request)) {
+              if (o.json) {
+                PrintOne(*out);
+              } else {
+                std::cout << out->changed() << done;
+              }
+            }
           }};
 }
 

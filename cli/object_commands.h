@@ -72,6 +72,7 @@ Resolver ResolverOf(const Kind<Request, Item>& kind) {
 // The options of a command on one object: the positional naming it.
 struct Target {
   std::string value;
+  bool json = false;  // deletes: print the response (with its consistency_token)
 };
 
 // Prints an API message as JSON (proto field names, 2-space indent).
@@ -111,6 +112,7 @@ Command<Target> DeleteCommand(Deletion<Request> spec) {
   return {spec.name, spec.description,
           [target](CLI::App& cmd, Target& o) {
             cmd.add_option(target.name, o.value, target.help)->required();
+            cmd.add_flag("--json", o.json, "Print the response (with its consistency_token)");
           },
           [spec = std::move(spec)](CommandEnv& env, const Target& o) {
             const std::optional<std::string> id =
@@ -118,7 +120,13 @@ Command<Target> DeleteCommand(Deletion<Request> spec) {
             if (!id) return;
             Request request;
             spec.set_id(request, *id);
-            if (CallOrFail(env, spec.rpc, request)) std::cout << spec.done << " " << *id << "\n";
+            if (auto out = CallOrFail(env, spec.rpc, request)) {
+              if (o.json) {
+                PrintOne(*out);
+              } else {
+                std::cout << spec.done << " " << *id << "\n";
+              }
+            }
           }};
 }
 

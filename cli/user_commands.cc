@@ -53,6 +53,7 @@ struct AccountFlags {
 // `user batch-create -f FILE`.
 struct BatchCreateOptions {
   std::string file;
+  bool json = false;
 };
 
 void BatchCreate(CommandEnv& env, const BatchCreateOptions& o) {
@@ -75,10 +76,13 @@ void BatchCreate(CommandEnv& env, const BatchCreateOptions& o) {
   progress.Done();
   if (!status.ok()) return env.Fail(status);
   env.status.Print(absl::StrCat(response.created_users_size(), " users created."));
+  if (o.json) std::cout << Pretty(ProtoJson(response));
 }
 
 void BatchCreateFlags(CLI::App& cmd, BatchCreateOptions& o) {
   cmd.add_option("--users-file,-f", o.file, "YAML file with a create_users list")->required();
+  cmd.add_flag("--json", o.json,
+               "Print the created users and the write's consistency_token as JSON on stdout");
 }
 
 // `user list`: the reference's flags.

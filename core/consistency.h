@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "core/cursors.h"
 #include "core/page_token.h"
 
 namespace rolecall {
@@ -16,9 +17,19 @@ namespace rolecall {
 std::string EncodeConsistencyToken(const PageTokenCodec& codec, std::string_view org_id,
                                    int64_t revision);
 
-// The revision of a token EncodeConsistencyToken made for `org_id`; INVALID_ARGUMENT naming
-// `field` otherwise.
+// A token for a place in the change log: right after change `at` (as a read's requirement, at
+// least the state of `at.revision`). A whole revision's place is its consistency token.
+std::string EncodeChangeToken(const PageTokenCodec& codec, std::string_view org_id,
+                              const ChangeCursor& at);
+
+// The revision of a token either function made for `org_id`; INVALID_ARGUMENT naming `field`
+// otherwise.
 absl::StatusOr<int64_t> DecodeConsistencyToken(const PageTokenCodec& codec, std::string_view org_id,
+                                               std::string_view token, std::string_view field);
+
+// The place a token either function made for `org_id` stands for (a consistency token: after
+// the whole revision); INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<ChangeCursor> DecodeChangeToken(const PageTokenCodec& codec, std::string_view org_id,
                                                std::string_view token, std::string_view field);
 
 }  // namespace rolecall

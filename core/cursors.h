@@ -42,8 +42,11 @@ struct GrantCursor {
   static absl::StatusOr<GrantCursor> Decode(const std::vector<std::string>& fields);
 };
 
-// The change log, newest first: (revision, seq) descending.
+// A place in the change log: change `seq` of `revision`. Listings go newest first ((revision,
+// seq) descending), watches oldest first.
 struct ChangeCursor {
+  // A `seq` after every change of its revision.
+  static constexpr int kWholeRevision = 2147483647;
   int64_t revision = 0;
   int seq = 0;
   std::vector<std::string> Fields() const;

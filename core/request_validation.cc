@@ -64,7 +64,7 @@ std::string Problem(std::string_view message_name, std::string_view name, std::s
     }
     return text(kMaxEmailBytes);
   }
-  if (name == "page_token") {
+  if (name == "page_token" || name == "after_token" || name == "at_least_as_fresh") {
     if (value.size() > kMaxTokenBytes) {
       return absl::StrCat("is longer than ", kMaxTokenBytes, " bytes");
     }

@@ -6,6 +6,7 @@
 // change_service.cc); what they share is assembled once in service/services.h.
 #include <grpcpp/impl/service_type.h>
 
+#include <chrono>
 #include <memory>
 
 #include "service/rpc.h"
@@ -18,7 +19,12 @@ std::unique_ptr<grpc::Service> NewUserService(ServiceEnv& env);
 std::unique_ptr<grpc::Service> NewPermissionService(ServiceEnv& env);
 // Clouds, projects, user groups and memberships, service accounts, grants and API keys.
 std::unique_ptr<grpc::Service> NewDirectoryService(ServiceEnv& env);
-// ListChanges: the change log.
-std::unique_ptr<grpc::Service> NewChangeService(ServiceEnv& env);
+// How WatchChanges streams run: a checkpoint after this long idle; this many open at once.
+struct WatchOptions {
+  std::chrono::milliseconds checkpoint{5000};
+  int max_streams = 64;
+};
+// ListChanges and WatchChanges: the change log.
+std::unique_ptr<grpc::Service> NewChangeService(ServiceEnv& env, const WatchOptions& watch);
 
 }  // namespace rolecall

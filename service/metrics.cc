@@ -62,7 +62,16 @@ Metrics::Metrics()
       checks_per_statement_(
           Family(prometheus::BuildHistogram(), *registry_, "rolecall_db_checks_per_statement",
                  "Permission checks answered by one statement (concurrent checks share one).")
-              .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 100})) {
+              .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 100})),
+      changes_pruned_(Family(prometheus::BuildCounter(), *registry_,
+                             "rolecall_change_log_pruned_total",
+                             "Change log rows pruned past --change-retention-days by this server.")
+                          .Add({})),
+      oldest_change_age_(Family(prometheus::BuildGauge(), *registry_,
+                                "rolecall_change_log_oldest_age_seconds",
+                                "Age of the oldest change the log keeps (every organization), "
+                                "as of the last pruning round; 0 when empty.")
+                             .Add({})) {
   Family(prometheus::BuildGauge(), *registry_, "rolecall_build_info",
          "Build of this server; the value is always 1.")
       .Add({{"version", ROLECALL_VERSION}, {"git_sha", ROLECALL_GIT_SHA}})
@@ -83,6 +92,11 @@ int Metrics::port() const {
 void Metrics::RecordRpc(const std::string& method, const std::string& code, double seconds) {
   requests_.Add({{"method", method}, {"code", code}}).Increment();
   latency_.Add({{"method", method}}, LatencyBuckets()).Observe(seconds);
+}
+
+void Metrics::RecordChangeLogPrune(int64_t deleted, double oldest_age_seconds) {
+  if (deleted > 0) changes_pruned_.Increment(static_cast<double>(deleted));
+  oldest_change_age_.Set(oldest_age_seconds);
 }
 
 void Metrics::RecordStreamMessage(const std::string& method) {

@@ -35,6 +35,10 @@ class Metrics final : public PoolObserver {
   // 1 when serve is connected to PostgreSQL as a superuser (row-level security does not apply).
   void SetDatabaseSuperuser(bool superuser);
 
+  // A round of change log pruning: the rows it deleted (-1: another server pruned) and the age
+  // of the oldest change kept (0: none).
+  void RecordChangeLogPrune(int64_t deleted, double oldest_age_seconds);
+
   void SetHealth(bool serving);
   void SetPoolSize(int size);
 
@@ -65,6 +69,8 @@ class Metrics final : public PoolObserver {
   prometheus::Family<prometheus::Histogram>& query_seconds_;
   prometheus::Family<prometheus::Counter>& db_errors_;
   prometheus::Histogram& checks_per_statement_;
+  prometheus::Counter& changes_pruned_;
+  prometheus::Gauge& oldest_change_age_;
 };
 
 }  // namespace rolecall

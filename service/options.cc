@@ -124,6 +124,27 @@ constexpr OptionSpec kServerOptions[] = {
      .doc = "end a stream whose writes have waited on its client this long in total (frees its "
             "connection)",
      .check = Range(1, 3600)},
+    {.flag = "watch-checkpoint-seconds",
+     .env = "ROLECALL_WATCH_CHECKPOINT_SECONDS",
+     .field = IntField{&ServerOptions::watch_checkpoint_seconds, 5},
+     .help = "Send an idle WatchChanges stream a checkpoint this often",
+     .doc = "an idle `WatchChanges` stream gets a checkpoint (the current revision's token) this "
+            "often",
+     .check = Range(1, 3600)},
+    {.flag = "max-watch-streams",
+     .env = "ROLECALL_MAX_WATCH_STREAMS",
+     .field = IntField{&ServerOptions::max_watch_streams, 64},
+     .help = "WatchChanges streams open at once at most; more are refused (RESOURCE_EXHAUSTED)",
+     .doc = "`WatchChanges` streams open at once (each holds a server thread, not a database "
+            "connection); more are refused with RESOURCE_EXHAUSTED",
+     .check = Range(1, 10000)},
+    {.flag = "change-retention-days",
+     .env = "ROLECALL_CHANGE_RETENTION_DAYS",
+     .field = IntField{&ServerOptions::change_retention_days, 90},
+     .help = "Keep the change log this long; older changes are pruned hourly",
+     .doc = "the change log keeps changes this long; one server at a time prunes older ones, at "
+            "start and hourly",
+     .check = Range(1, 36500)},
     {.flag = "keepalive-seconds",
      .env = "ROLECALL_KEEPALIVE_SECONDS",
      .field = IntField{&ServerOptions::keepalive_seconds, 60},

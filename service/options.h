@@ -26,6 +26,9 @@ struct ServerOptions {
   int check_statements{};
   int max_message_bytes{};
   int stream_idle_timeout_seconds{};
+  int watch_checkpoint_seconds{};
+  int max_watch_streams{};
+  int change_retention_days{};
   int keepalive_seconds{};
   int max_connection_age_seconds{};
   int statement_timeout_seconds{};

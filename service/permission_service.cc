@@ -119,6 +119,7 @@ struct PermissionServiceImpl final
         if (role.ok()) {
           response->set_allowed(Allows(*role, min_role));
           response->set_effective_role(std::string(RoleName(*role)));
+          call->StampConsistencyToken(response);
         }
         reactor->Finish(call->End(role.status()));
       };

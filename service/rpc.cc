@@ -56,6 +56,11 @@ void Drain::Refuse() {
   draining_ = true;
 }
 
+bool Drain::Draining() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return draining_;
+}
+
 void Drain::Wait(std::chrono::system_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   idle_.wait_until(lock, deadline, [&] { return in_flight_ == 0; });

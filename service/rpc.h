@@ -37,6 +37,8 @@ class Drain final {
   void Exit();
   // Refuses new calls from now on.
   void Refuse();
+  // True once refusing: long-lived calls (watches) should end.
+  bool Draining();
   // Returns when no call is in flight, or at `deadline`.
   void Wait(std::chrono::system_clock::time_point deadline);
 

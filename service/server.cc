@@ -131,7 +131,9 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
       s->services_,
       Services::Create(*s->store_, s->metrics_, log, s->drain_,
                        ServicesOptions{options.auth_failures_per_minute, options.hash_threads,
-                                       std::chrono::seconds(options.stream_idle_timeout_seconds)}));
+                                       std::chrono::seconds(options.stream_idle_timeout_seconds),
+                                       std::chrono::seconds(options.watch_checkpoint_seconds),
+                                       options.max_watch_streams}));
   if (!options.metrics_listen.empty()) {
     try {
       s->metrics_.Expose(options.metrics_listen);
@@ -160,6 +162,8 @@ absl::StatusOr<std::unique_ptr<RolecallServer>> RolecallServer::Start(const Serv
                                               std::chrono::milliseconds(options.health_interval_ms),
                                               [self](bool serving) { self->SetServing(serving); });
   s->probe_->Start();
+  s->pruner_ =
+      std::make_unique<ChangePruner>(*s->store_, options.change_retention_days, s->metrics_, log);
   log.Log(LogLevel::kInfo, "serving",
           {{"listen", options.listen},
            {"port", s->port_},
@@ -217,6 +221,7 @@ void RolecallServer::Shutdown() {
   // whatever statement still runs is cancelled, so its call ends (and the process with it).
   drain_.Wait(deadline - std::chrono::seconds(1));
   store_->CancelAll();
+  pruner_.reset();
   drain_.Wait(deadline);
   // A finished stream's last messages may still sit in the connection until its client reads
   // them; gRPC's shutdown closes idle connections at once, which would reset them. Keep the

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "service/change_pruner.h"
 #include "service/health.h"
 #include "service/log.h"
 #include "service/metrics.h"
@@ -52,6 +53,7 @@ class RolecallServer final {
   std::unique_ptr<grpc::CallbackGenericService> health_unimplemented_;
   std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<DatabaseProbe> probe_;
+  std::unique_ptr<ChangePruner> pruner_;
   std::mutex health_mu_;
   bool shutting_down_ = false;  // guarded by health_mu_
   int port_ = 0;

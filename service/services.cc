@@ -20,7 +20,8 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Create(Store& store, Metrics
   s->services_.push_back(NewUserService(*s->env_));
   s->services_.push_back(NewPermissionService(*s->env_));
   s->services_.push_back(NewDirectoryService(*s->env_));
-  s->services_.push_back(NewChangeService(*s->env_));
+  s->services_.push_back(NewChangeService(
+      *s->env_, WatchOptions{options.watch_checkpoint, options.max_watch_streams}));
   return s;
 }
 

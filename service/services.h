@@ -25,6 +25,8 @@ struct ServicesOptions {
   int auth_failures_per_minute = 0;  // per peer; 0: no limit
   int hash_threads = 1;
   std::chrono::milliseconds stream_idle_limit{30000};
+  std::chrono::milliseconds watch_checkpoint{5000};
+  int max_watch_streams = 64;
 };
 
 class Services final {

@@ -21,6 +21,8 @@ struct RoleCheck {
   std::string org_id;
   std::string user_id;
   ResourceKey resource;
+  int64_t min_revision = 0;           // the answer must reflect at least this revision
+  RevisionSink* revisions = nullptr;  // told the revision the answer reflects; may be null
 };
 
 // Coalesces concurrent permission checks into shared statements, at most `statements` at once.
@@ -49,7 +51,9 @@ class CheckBatcher final {
   // Answers the question of `ctx`'s organization through `done`: on the calling thread when the
   // database is idle, else later on one of the batcher's threads. `ctx.deadline` bounds it: a
   // check still queued at its deadline is answered DEADLINE_EXCEEDED without running, and a
-  // batch runs under the latest deadline of its checks.
+  // batch runs under the latest deadline of its checks. The check carries `ctx.freshness` and
+  // `ctx.revisions` to the resolver, which reports the revision it answered at; `ctx.revisions`
+  // must stay valid until `done` runs.
   void Check(const RequestContext& ctx, const RoleQuestion& question, RoleCallback done);
 
   // Checks waiting for a statement now.

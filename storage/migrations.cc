@@ -150,7 +150,8 @@ absl::Status GrantServingRole(pqxx::connection& conn, const std::string& role) {
                         "  'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I',"
                         "  'REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM %I',"
                         "  'REVOKE UPDATE, DELETE ON %I.changes FROM %I',"
-                        "  'GRANT EXECUTE ON FUNCTION %I.rolecall_find_api_key(text) TO %I'"
+                        "  'GRANT EXECUTE ON FUNCTION %I.rolecall_find_api_key(text) TO %I',"
+                        "  'GRANT EXECUTE ON FUNCTION %I.rolecall_prune_changes(int) TO %I'"
                         "]) WITH ORDINALITY AS t(s, n) ORDER BY n",
                         role)) {
       statements.push_back(r[0].as<std::string>());

@@ -162,6 +162,7 @@ absl::Status PgStore::StreamUserPermissions(const RequestContext& ctx, const std
         // are bound to settings of this transaction first, which the query reads.
         pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only>
             tx(c);
+        RETURN_IF_ERROR(pg::BeginRead(tx, ctx));
         tx.exec_prepared(queries::kBindStream, after ? after->email_key : "", user_id);
         pqxx::stream_from rows(tx, PermissionStreamQuery(/*one_user=*/!user_id.empty()));
         PermissionRows users(next_user);
@@ -213,6 +214,12 @@ absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
             }
             const size_t i = group[k];
             const RoleCheck& check = checks[i];
+            const int64_t revision = r["revision"].as<int64_t>();
+            if (revision < check.min_revision) {
+              out[i] = pg::NotReached(revision, check.min_revision);
+              continue;
+            }
+            if (check.revisions) check.revisions->Report(revision);
             if (!r["user_found"].as<bool>()) {
               out[i] = pg::NotFound("user", check.user_id);
             } else if (!r["resource_found"].as<bool>()) {

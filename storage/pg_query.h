@@ -22,6 +22,10 @@ namespace rolecall::pg {
 inline int Param(Role role) { return static_cast<int>(role); }
 inline int Param(ResourceKind kind) { return static_cast<int>(kind); }
 
+// UNAVAILABLE: the database answered at `revision`, older than the consistency token's
+// `min_revision` (a replica behind; the caller may retry).
+absl::Status NotReached(int64_t revision, int64_t min_revision);
+
 // NOT_FOUND "<what> '<id>' not found", the id clipped.
 absl::Status NotFound(const std::string& what, const std::string& id);
 

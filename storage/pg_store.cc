@@ -57,12 +57,16 @@ absl::Status BeginRead(pqxx::transaction_base& tx, const RequestContext& ctx) {
       tx.exec_prepared1(queries::kOrgRevision, ctx.org_id)["revision"].as<int64_t>();
   if (ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh &&
       revision < ctx.freshness.min_revision) {
-    return absl::UnavailableError(
-        absl::StrCat("this store has not reached the state of the consistency token yet (revision ",
-                     revision, " < ", ctx.freshness.min_revision, "); retry"));
+    return NotReached(revision, ctx.freshness.min_revision);
   }
   ctx.Report(revision);
   return absl::OkStatus();
+}
+
+absl::Status NotReached(int64_t revision, int64_t min_revision) {
+  return absl::UnavailableError(
+      absl::StrCat("this store has not reached the state of the consistency token yet (revision ",
+                   revision, " < ", min_revision, "); retry"));
 }
 
 absl::Status NotFound(const std::string& what, const std::string& id) {
@@ -120,7 +124,7 @@ void RowInto(const pqxx::row& row, google::protobuf::Message* message) {
 }  // namespace pg
 
 PgStore::PgStore(PoolOptions options, PoolObserver* observer, int check_statements)
-    : pool_(std::move(options), Statements(), observer),
+    : pool_(options, Statements(), observer),
       checks_(
           check_statements, kMaxChecksPerStatement,
           [this](const RequestContext::Deadline& deadline, const std::vector<RoleCheck>& checks) {
@@ -128,7 +132,8 @@ PgStore::PgStore(PoolOptions options, PoolObserver* observer, int check_statemen
           },
           [observer](int size) {
             if (observer) observer->OnCheckBatch(size);
-          }) {}
+          }),
+      feed_(options.dsn) {}
 
 absl::Status PgStore::CreateOrg(const RequestContext& ctx, const std::string& name) {
   return pool_.Run(ctx, "creating the organization", [&](pqxx::connection& c) {

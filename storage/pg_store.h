@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/change_feed.h"
 #include "storage/check_batcher.h"
 #include "storage/pg_pool.h"
 #include "storage/store.h"
@@ -110,6 +111,23 @@ class PgStore final : public Store {
   absl::StatusOr<Page<v1::Change, ChangeCursor>> ListChanges(
       const RequestContext& ctx, const ChangeQuery& query, const std::optional<ChangeCursor>& after,
       int limit) override;
+  absl::StatusOr<ChangeBatch> ChangesAfter(const RequestContext& ctx,
+                                           const std::optional<ChangeCursor>& after,
+                                           const std::vector<std::string>& object_types,
+                                           int limit) override;
+  void AwaitChange(const RequestContext& ctx, int64_t revision,
+                   std::chrono::steady_clock::time_point read_from,
+                   std::chrono::steady_clock::time_point until,
+                   const std::function<bool()>& stop) override;
+
+  // What PruneChanges did.
+  struct PruneReport {
+    int64_t deleted = 0;                   // rows; -1 when another server was pruning
+    std::optional<int64_t> oldest_micros;  // the oldest change kept, if any
+  };
+  // Prunes every organization's change log to `retention_days` (at least 1), unless another
+  // server is pruning now (storage/migrations/0005_retention.sql).
+  absl::StatusOr<PruneReport> PruneChanges(const RequestContext& ctx, int retention_days);
 
   // Answers several checks with one statement per organization (what CheckRole's batches run):
   // per check, its role or NOT_FOUND for an unknown user or resource.
@@ -124,6 +142,7 @@ class PgStore final : public Store {
  private:
   PgPool pool_;
   CheckBatcher checks_;
+  ChangeFeed feed_;
 };
 
 }  // namespace rolecall

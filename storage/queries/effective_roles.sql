@@ -9,8 +9,11 @@
 -- (resource_id is the organization's own id for the organization), $2 the organization's
 -- resource kind, $3 the cloud's resource kind, $4 the owner role, $5 the role every user holds
 -- on the organization.
--- Columns: i (the check's), user_found, resource_found, role (0 for none).
+-- Columns: i (the check's), user_found, resource_found, role (0 for none), revision (the
+-- organization's, in the statement's snapshot: the state the answer reflects).
 SELECT q.i,
+       coalesce((SELECT r.revision FROM org_revisions r WHERE r.org_id = q.org_id), 0)
+         AS revision,
        EXISTS (SELECT 1 FROM users WHERE org_id = q.org_id AND user_id = q.user_id OFFSET 0)
          AS user_found,
        CASE

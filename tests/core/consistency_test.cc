@@ -45,5 +45,37 @@ TEST(ConsistencyToken, EveryChangedCharacterAndOtherTokensAreRefused) {
   EXPECT_FALSE(DecodeConsistencyToken(kCodec, "org_a", std::string(10000, 'A'), "t").ok());
 }
 
+TEST(ChangeToken, APlaceInTheLogRoundTripsAndReadsAsItsRevision) {
+  const std::string token = EncodeChangeToken(kCodec, "org_a", ChangeCursor{41, 3});
+  const auto at = DecodeChangeToken(kCodec, "org_a", token, "after_token");
+  ASSERT_TRUE(at.ok()) << at.status();
+  EXPECT_EQ(at->revision, 41);
+  EXPECT_EQ(at->seq, 3);
+  // As a read's requirement: at least the state of its revision.
+  EXPECT_EQ(*DecodeConsistencyToken(kCodec, "org_a", token, "t"), 41);
+  EXPECT_FALSE(DecodeChangeToken(kCodec, "org_b", token, "after_token").ok());
+}
+
+TEST(ChangeToken, AWholeRevisionIsItsConsistencyToken) {
+  const std::string whole =
+      EncodeChangeToken(kCodec, "org_a", ChangeCursor{41, ChangeCursor::kWholeRevision});
+  EXPECT_EQ(whole, EncodeConsistencyToken(kCodec, "org_a", 41));
+  const auto at =
+      DecodeChangeToken(kCodec, "org_a", EncodeConsistencyToken(kCodec, "org_a", 9), "t");
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(at->revision, 9);
+  EXPECT_EQ(at->seq, ChangeCursor::kWholeRevision);
+}
+
+TEST(ChangeToken, MalformedPlacesAreRefusedNamingTheField) {
+  const std::string scope = PageScope("org_a", "consistency", {});
+  for (const std::vector<std::string>& fields : std::vector<std::vector<std::string>>{
+           {"-1"}, {"x"}, {"4", "0"}, {"4", "x"}, {"4", "1", "2"}, {}}) {
+    const auto at = DecodeChangeToken(kCodec, "org_a", kCodec.Encode(scope, fields), "after_token");
+    ASSERT_EQ(at.status().code(), absl::StatusCode::kInvalidArgument) << fields.size();
+    EXPECT_THAT(at.status().message(), HasSubstr("after_token"));
+  }
+}
+
 }  // namespace
 }  // namespace rolecall

@@ -5,13 +5,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <csignal>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/consistency.h"
 #include "rolecall/v1/changes.grpc.pb.h"
 #include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
@@ -54,6 +58,15 @@ class ChangesE2E : public ::testing::Test {
                      "setup-2")
                     .ok());
     key_ = key.key();
+    codec_ = std::make_unique<PageTokenCodec>(
+        db_.Scalar("SELECT value FROM server_settings WHERE name = 'page_token_key'"));
+  }
+
+  // The revision of a consistency token of `org` (as the server's own key reads it).
+  int64_t RevisionOf(const std::string& org, const std::string& token) const {
+    auto revision = DecodeConsistencyToken(*codec_, org, token, "token");
+    EXPECT_TRUE(revision.ok()) << revision.status();
+    return revision.value_or(-1);
   }
 
   // One unary call with `key` and x-request-id `request_id`; checks the id comes back.
@@ -102,6 +115,7 @@ class ChangesE2E : public ::testing::Test {
   std::string bootstrap_key_, key_, actor_user_;
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<Users> users_;
+  std::unique_ptr<PageTokenCodec> codec_;
 };
 
 // What one write did: its status, the token it answered, and the changes it should have logged.
@@ -454,7 +468,9 @@ TEST_F(ChangesE2E, TheAuditTrailListsChangesNewestFirstFilteredForPeople) {
   EXPECT_EQ(newest.role_after(), "owner");
   EXPECT_EQ(newest.role_before(), "");
   EXPECT_EQ(newest.request_id(), "a-2");
-  EXPECT_EQ(newest.consistency_token(), granted.consistency_token());
+  // Its token stands right after it: at least the grant's state.
+  EXPECT_EQ(RevisionOf(org_, newest.consistency_token()),
+            RevisionOf(org_, granted.consistency_token()));
   EXPECT_EQ(all[1].object_name(), "audited");
 
   // The CLI: a table, JSON, and the filters.
@@ -492,11 +508,27 @@ TEST_F(ChangesE2E, TheAuditTrailListsChangesNewestFirstFilteredForPeople) {
 }
 
 TEST_F(ChangesE2E, ReadsTakeAConsistencyRequirementAndAnswerTheirState) {
+  v1::AdminCreateUsers batch;
+  batch.add_create_users()->set_email("second@x.com");
+  batch.mutable_create_users(0)->set_name("Second");
+  v1::AdminBatchCreateUsersResponse created;
+  ASSERT_TRUE(
+      Call(users_.get(), &Users::AdminBatchCreateUsers, key_, batch, &created, "second").ok());
   v1::CreateCloudRequest create;
   create.set_name("fresh");
   v1::Cloud cloud;
   ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &cloud, "c").ok());
-  const std::string written = cloud.consistency_token();
+  // Both users hold a role on it (so a permission listing of one user a page has two pages).
+  std::string written;
+  for (const std::string& user : {actor_user_, created.created_users(0).user_id()}) {
+    v1::GrantRoleRequest grant;
+    grant.mutable_resource()->set_cloud_id(cloud.cloud_id());
+    grant.mutable_principal()->set_user_id(user);
+    grant.set_role("readonly");
+    v1::Grant out;
+    ASSERT_TRUE(Call(directory_.get(), &Directory::GrantRole, key_, grant, &out, "g").ok());
+    written = out.consistency_token();
+  }
   ASSERT_FALSE(written.empty());
 
   v1::GetCloudRequest get;
@@ -522,6 +554,57 @@ TEST_F(ChangesE2E, ReadsTakeAConsistencyRequirementAndAnswerTheirState) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_FALSE(pages.empty());
   EXPECT_EQ(pages.back().consistency_token(), written);
+
+  // Checks, explanations and every page of a permission listing too.
+  auto permissions = v1::PermissionService::NewStub(server_->Channel());
+  v1::CheckPermissionRequest check;
+  check.set_user_id(actor_user_);
+  check.mutable_resource()->set_cloud_id(cloud.cloud_id());
+  check.set_min_role("readonly");
+  check.mutable_consistency()->set_at_least_as_fresh(written);
+  {
+    v1::CheckPermissionResponse answer;
+    auto ctx = testing::AuthedContext(key_);
+    ASSERT_TRUE(permissions->CheckPermission(ctx.get(), check, &answer).ok());
+    EXPECT_EQ(answer.consistency_token(), written);
+  }
+  {
+    v1::ExplainPermissionRequest explain;
+    explain.set_user_id(actor_user_);
+    *explain.mutable_resource() = check.resource();
+    v1::ExplainPermissionResponse answer;
+    auto ctx = testing::AuthedContext(key_);
+    ASSERT_TRUE(permissions->ExplainPermission(ctx.get(), explain, &answer).ok());
+    EXPECT_EQ(answer.consistency_token(), written);
+  }
+  {
+    v1::ListUserPermissionsRequest r;
+    r.set_page_size(1);
+    r.mutable_consistency()->set_fully_consistent(true);
+    const auto permission_pages = testing::ReadStream(
+        *permissions, &v1::PermissionService::Stub::ListUserPermissions, key_, r, &status);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_GE(permission_pages.size(), 2u);
+    for (const auto& page : permission_pages) EXPECT_EQ(page.consistency_token(), written);
+  }
+
+  // A genuine token of a revision this database has not reached (as a replica behind would
+  // see): UNAVAILABLE, for reads and checks alike.
+  const std::string ahead = EncodeConsistencyToken(*codec_, org_, Revision() + 5);
+  {
+    v1::GetCloudRequest r = get;
+    r.mutable_consistency()->set_at_least_as_fresh(ahead);
+    v1::Cloud read;
+    auto ctx = testing::AuthedContext(key_);
+    EXPECT_EQ(directory_->GetCloud(ctx.get(), r, &read).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+    check.mutable_consistency()->set_at_least_as_fresh(ahead);
+    v1::CheckPermissionResponse answer;
+    auto check_ctx = testing::AuthedContext(key_);
+    const grpc::Status s = permissions->CheckPermission(check_ctx.get(), check, &answer);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_THAT(s.error_message(), ::testing::HasSubstr("not reached"));
+  }
 
   // A forged token, another organization's, or a page token: INVALID_ARGUMENT naming the field.
   std::string forged = written;
@@ -591,6 +674,8 @@ TEST_F(ChangesE2E, ReadAfterWriteThroughTwoServersWithTheWritesToken) {
     auto ctx = testing::AuthedContext(key_);
     ASSERT_TRUE(checks->CheckPermission(ctx.get(), check, &answer).ok());
     ASSERT_EQ(answer.allowed(), grant);
+    // No write came between: the check answered the write's own state.
+    if (!token.empty()) ASSERT_EQ(answer.consistency_token(), token);
     if (round % 100 == 0 && !token.empty()) {
       v1::ListGrantsRequest list;
       list.mutable_resource()->set_cloud_id(cloud.cloud_id());
@@ -602,6 +687,32 @@ TEST_F(ChangesE2E, ReadAfterWriteThroughTwoServersWithTheWritesToken) {
       EXPECT_EQ(pages[0].grants_size() > 0, grant);
     }
   }
+}
+
+TEST_F(ChangesE2E, TheCliPrintsEachWritesConsistencyTokenWithJson) {
+  // The token of each write is the one for the revision it made.
+  const auto token_of = [&](const testing::CommandResult& r) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto json = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(json.is_object() && json.contains("consistency_token")) << r.out;
+    return json.is_object() ? json.value("consistency_token", std::string()) : std::string();
+  };
+  const std::string created =
+      token_of(server_->Cli({"user", "batch-create", "-f", "/dev/stdin", "--json"}, key_,
+                            "create_users:\n  - email: cli@x.com\n    name: Cli\n"));
+  EXPECT_EQ(RevisionOf(org_, created), Revision());
+  const std::string cloud = token_of(server_->Cli({"cloud", "create", "cli-cloud"}, key_));
+  EXPECT_EQ(RevisionOf(org_, cloud), Revision());
+  const std::string group = token_of(server_->Cli({"user-group", "create", "cli-group"}, key_));
+  const std::string added = token_of(
+      server_->Cli({"user-group", "add-members", "cli-group", "cli@x.com", "--json"}, key_));
+  EXPECT_EQ(RevisionOf(org_, added), RevisionOf(org_, group) + 1);
+  const std::string deleted =
+      token_of(server_->Cli({"user-group", "delete", "cli-group", "--json"}, key_));
+  EXPECT_EQ(RevisionOf(org_, deleted), Revision());
+  // Without --json the same writes keep their plain output.
+  auto plain = server_->Cli({"cloud", "delete", "cli-cloud"}, key_);
+  EXPECT_THAT(plain.out, ::testing::StartsWith("deleted cloud cld_"));
 }
 
 TEST_F(ChangesE2E, AnOrganizationsRevisionsAreItsOwn) {
@@ -619,6 +730,360 @@ TEST_F(ChangesE2E, AnOrganizationsRevisionsAreItsOwn) {
   EXPECT_EQ(db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1 AND request_id = 'other'",
                        {other}),
             "1");
+}
+
+// --- WatchChanges ---
+
+// A change as the tests compare them with the log: "revision:seq:object_type:object_id:action".
+std::string Row(const v1::Change& c) {
+  return absl::StrCat(c.revision(), ":", c.seq(), ":", c.object_type(), ":", c.object_id(), ":",
+                      c.action());
+}
+
+class WatchE2E : public ChangesE2E {
+ protected:
+  // The log of `org` after `revision` as Rows, in order.
+  std::vector<std::string> LogAfter(const std::string& org, int64_t revision,
+                                    const std::string& type = "") const {
+    const std::string rows = db_.Scalar(
+        "SELECT string_agg(revision || ':' || seq || ':' || object_type || ':' || object_id || ':' "
+        "|| action, ',' ORDER BY revision, seq) FROM changes WHERE org_id = $1 AND revision > $2 "
+        "AND ($3 = '' OR object_type = $3)",
+        {org, std::to_string(revision), type});
+    return rows.empty() ? std::vector<std::string>() : absl::StrSplit(rows, ',');
+  }
+};
+
+// Follows `org`'s changes with `key` through `server` from `token` (empty: from now) until it has
+// seen `target()` (-1: not known yet), cutting the stream at random points and resuming from the
+// last token it kept — sometimes a message's, sometimes a change's in the middle of a message.
+// Returns what it received, in order; `token` ends at the last position.
+std::vector<std::string> Follow(testing::TestServer& server, const std::string& key,
+                                const std::string& org, const PageTokenCodec& codec,
+                                std::string* token, const std::function<int64_t()>& target,
+                                std::mt19937& random) {
+  auto watch = v1::ChangeService::NewStub(server.Channel());
+  std::vector<std::string> received;
+  int64_t position = -1;
+  while (target() < 0 || position < target()) {
+    v1::WatchChangesRequest request;
+    request.set_after_token(*token);
+    auto ctx = testing::AuthedContext(key);
+    auto reader = watch->WatchChanges(ctx.get(), request);
+    const int cut_after = 1 + static_cast<int>(random() % 6);
+    v1::WatchChangesResponse message;
+    for (int read = 0; read < cut_after && reader->Read(&message); ++read) {
+      int keep = message.changes_size();
+      if (keep > 1 && random() % 3 == 0) keep = 1 + static_cast<int>(random() % (keep - 1));
+      for (int i = 0; i < keep; ++i) received.push_back(Row(message.changes(i)));
+      *token = keep < message.changes_size() ? message.changes(keep - 1).consistency_token()
+                                             : message.consistency_token();
+      position = *DecodeConsistencyToken(codec, org, *token, "token");
+      if (keep < message.changes_size()) break;  // as if the stream broke right there
+      if (target() >= 0 && position >= target()) break;
+    }
+    ctx->TryCancel();
+    const grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok() || status.error_code() == grpc::StatusCode::CANCELLED)
+        << status.error_message();
+  }
+  return received;
+}
+
+TEST_F(WatchE2E, EveryChangeArrivesExactlyOnceInLogOrderAcrossReconnects) {
+  // Watch through a second server process: notifications cross processes.
+  testing::TestServer watcher(db_.url(), {"--watch-checkpoint-seconds", "1"});
+  const std::string other = testing::NewOrgId();
+  const std::string other_key = server_->CreateKey(other, "admin");
+  std::string token, other_token;
+  // Start from now: the first message is a checkpoint saying where now is.
+  {
+    auto watch = v1::ChangeService::NewStub(watcher.Channel());
+    for (auto [k, t] : {std::pair<const std::string*, std::string*>{&key_, &token},
+                        std::pair<const std::string*, std::string*>{&other_key, &other_token}}) {
+      auto ctx = testing::AuthedContext(*k);
+      auto reader = watch->WatchChanges(ctx.get(), v1::WatchChangesRequest());
+      v1::WatchChangesResponse first;
+      ASSERT_TRUE(reader->Read(&first));
+      EXPECT_TRUE(first.checkpoint());
+      EXPECT_THAT(first.changes(), IsEmpty());
+      *t = first.consistency_token();
+      ctx->TryCancel();
+      reader->Finish();
+    }
+  }
+  const int64_t start = RevisionOf(org_, token), other_start = RevisionOf(other, other_token);
+  EXPECT_EQ(start, Revision());
+
+  std::atomic<int64_t> target{-1}, other_target{-1};
+  std::vector<std::string> received, other_received;
+  std::thread follower([&] {
+    std::mt19937 random(1);
+    received = Follow(
+        watcher, key_, org_, *codec_, &token, [&] { return target.load(); }, random);
+  });
+  std::thread other_follower([&] {
+    std::mt19937 random(2);
+    other_received = Follow(
+        watcher, other_key, other, *codec_, &other_token, [&] { return other_target.load(); },
+        random);
+  });
+
+  // 500 random writes of this organization from 4 clients, and 50 of the other's.
+  const auto writer = [&](const std::string& key, int writes, unsigned seed) {
+    auto directory = v1::DirectoryService::NewStub(server_->Channel());
+    auto users = v1::UserService::NewStub(server_->Channel());
+    std::mt19937 random(seed);
+    std::vector<std::string> clouds, people;
+    for (int i = 0; i < writes; ++i) {
+      auto ctx = testing::AuthedContext(key);
+      const unsigned op = clouds.empty() || people.empty() ? random() % 2 : random() % 4;
+      grpc::Status s;
+      if (op == 0) {
+        v1::CreateCloudRequest r;
+        r.set_name(absl::StrCat("c", seed, "-", i));
+        v1::Cloud out;
+        s = directory->CreateCloud(ctx.get(), r, &out);
+        clouds.push_back(out.cloud_id());
+      } else if (op == 1) {
+        v1::AdminCreateUsers batch;  // 1 to 3 users: revisions of several changes
+        for (unsigned n = 0; n <= random() % 3; ++n) {
+          auto* user = batch.add_create_users();
+          user->set_email(absl::StrCat("u", seed, "-", i, "-", n, "@x.com"));
+          user->set_name("U");
+        }
+        v1::AdminBatchCreateUsersResponse out;
+        s = users->AdminBatchCreateUsers(ctx.get(), batch, &out);
+        for (const auto& u : out.created_users()) people.push_back(u.user_id());
+      } else if (op == 2) {
+        v1::GrantRoleRequest r;
+        r.mutable_resource()->set_cloud_id(clouds[random() % clouds.size()]);
+        r.mutable_principal()->set_user_id(people[random() % people.size()]);
+        r.set_role("readonly");
+        v1::Grant out;
+        s = directory->GrantRole(ctx.get(), r, &out);
+      } else {
+        v1::DeleteCloudRequest r;  // with its grants: a revision of several changes
+        const size_t at = random() % clouds.size();
+        r.set_cloud_id(clouds[at]);
+        clouds.erase(clouds.begin() + static_cast<long>(at));
+        v1::DeleteResponse out;
+        s = directory->DeleteCloud(ctx.get(), r, &out);
+      }
+      EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::ALREADY_EXISTS)
+          << s.error_message();
+    }
+  };
+  std::vector<std::thread> writers;
+  for (unsigned w = 0; w < 4; ++w) writers.emplace_back(writer, key_, 125, 10 + w);
+  writers.emplace_back(writer, other_key, 50, 99);
+  for (auto& w : writers) w.join();
+  target = Revision();
+  other_target =
+      std::stoll(db_.Scalar("SELECT revision FROM org_revisions WHERE org_id = $1", {other}));
+  follower.join();
+  other_follower.join();
+
+  EXPECT_GE(target - start, 500);
+  // Exactly the log, in order: nothing missing, nothing twice, nothing of the other organization.
+  EXPECT_THAT(received, ElementsAreArray(LogAfter(org_, start)));
+  EXPECT_THAT(other_received, ElementsAreArray(LogAfter(other, other_start)));
+
+  // Idle: checkpoints at the current revision, about one a second.
+  auto watch = v1::ChangeService::NewStub(watcher.Channel());
+  v1::WatchChangesRequest request;
+  request.set_after_token(token);
+  auto ctx = testing::AuthedContext(key_);
+  auto reader = watch->WatchChanges(ctx.get(), request);
+  const auto began = std::chrono::steady_clock::now();
+  for (int i = 0; i < 2; ++i) {
+    v1::WatchChangesResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    EXPECT_TRUE(message.checkpoint());
+    EXPECT_THAT(message.changes(), IsEmpty());
+    EXPECT_EQ(RevisionOf(org_, message.consistency_token()), target.load());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(4));
+  ctx->TryCancel();
+  reader->Finish();
+}
+
+TEST_F(WatchE2E, AWatchFiltersByObjectTypeAndIsWokenAtOnce) {
+  v1::CreateCloudRequest create;
+  create.set_name("watched");
+  v1::Cloud cloud;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &cloud, "w0").ok());
+  const int64_t start = RevisionOf(org_, cloud.consistency_token());
+  auto watch = v1::ChangeService::NewStub(server_->Channel());
+  v1::WatchChangesRequest request;
+  request.set_after_token(cloud.consistency_token());
+  request.add_object_types("grant");
+  auto ctx = testing::AuthedContext(key_);
+  auto reader = watch->WatchChanges(ctx.get(), request);
+  std::vector<std::string> received;
+  for (int round = 0; round < 3; ++round) {
+    create.set_name(absl::StrCat("unwatched-", round));
+    v1::Cloud ignored;
+    ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &ignored, "w").ok());
+    v1::GrantRoleRequest grant;
+    grant.mutable_resource()->set_cloud_id(cloud.cloud_id());
+    grant.mutable_principal()->set_user_id(actor_user_);
+    grant.set_role(std::vector<std::string>{"readonly", "collaborator", "owner"}[round]);
+    v1::Grant out;
+    const auto wrote = std::chrono::steady_clock::now();
+    ASSERT_TRUE(Call(directory_.get(), &Directory::GrantRole, key_, grant, &out, "g").ok());
+    v1::WatchChangesResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    // Woken by the notification, not by the next checkpoint (5 s by default).
+    EXPECT_LT(std::chrono::steady_clock::now() - wrote, std::chrono::seconds(2));
+    ASSERT_FALSE(message.checkpoint());
+    for (const auto& c : message.changes()) received.push_back(Row(c));
+    EXPECT_EQ(message.consistency_token(), out.consistency_token());
+  }
+  ctx->TryCancel();
+  reader->Finish();
+  EXPECT_THAT(received, ElementsAreArray(LogAfter(org_, start, "grant")));
+  EXPECT_EQ(received.size(), 3u);
+}
+
+TEST_F(WatchE2E, AWatchRequestIsCheckedAtTheEdge) {
+  auto watch = v1::ChangeService::NewStub(server_->Channel());
+  const std::string other_key = server_->CreateKey(testing::NewOrgId(), "admin");
+  v1::CreateCloudRequest create;
+  create.set_name("theirs");
+  v1::Cloud theirs;
+  ASSERT_TRUE(
+      Call(directory_.get(), &Directory::CreateCloud, other_key, create, &theirs, "t").ok());
+  const std::string check_key = server_->CreateKey(org_, "check");
+  struct Case {
+    std::string name, key, token, type;
+    grpc::StatusCode code;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"unknown type", key_, "", "users';--", grpc::StatusCode::INVALID_ARGUMENT},
+           {"another organization's token", key_, theirs.consistency_token(), "",
+            grpc::StatusCode::INVALID_ARGUMENT},
+           {"not a token", key_, "x", "", grpc::StatusCode::INVALID_ARGUMENT},
+           {"a check key", check_key, "", "", grpc::StatusCode::PERMISSION_DENIED}}) {
+    SCOPED_TRACE(c.name);
+    v1::WatchChangesRequest request;
+    request.set_after_token(c.token);
+    if (!c.type.empty()) request.add_object_types(c.type);
+    auto ctx = testing::AuthedContext(c.key);
+    auto reader = watch->WatchChanges(ctx.get(), request);
+    v1::WatchChangesResponse message;
+    EXPECT_FALSE(reader->Read(&message));
+    EXPECT_EQ(reader->Finish().error_code(), c.code);
+  }
+}
+
+TEST_F(WatchE2E, PrunedChangesExpireTheirTokensAndTheServerSaysSo) {
+  v1::CreateCloudRequest create;
+  create.set_name("old");
+  v1::Cloud old_cloud, new_cloud;
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &old_cloud, "o").ok());
+  // Everything so far is made three days old (as a superuser may; the serving role may not).
+  db_.Scalar(
+      "UPDATE changes SET changed_at = now() - interval '3 days' WHERE org_id = $1 "
+      "RETURNING 1",
+      {org_});
+  create.set_name("new");
+  ASSERT_TRUE(Call(directory_.get(), &Directory::CreateCloud, key_, create, &new_cloud, "n").ok());
+  const int64_t old_revision = RevisionOf(org_, old_cloud.consistency_token());
+
+  // A server keeping one day prunes at its start.
+  testing::TestServer pruner(db_.url(), {"--change-retention-days", "1"});
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        return db_.Scalar("SELECT pruned_through FROM org_revisions WHERE org_id = $1", {org_}) ==
+               std::to_string(old_revision);
+      },
+      std::chrono::seconds(20)));
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM changes WHERE org_id = $1 AND revision <= $2",
+                       {org_, std::to_string(old_revision)}),
+            "0");
+  EXPECT_THAT(LogAfter(org_, old_revision), Not(IsEmpty()));  // the new cloud's change is kept
+  EXPECT_THAT(testing::HttpGet(pruner.metrics_port(), "/metrics"),
+              ::testing::HasSubstr("rolecall_change_log_oldest_age_seconds"));
+
+  auto watch = v1::ChangeService::NewStub(server_->Channel());
+  const auto first_code = [&](const std::string& token) {
+    v1::WatchChangesRequest request;
+    request.set_after_token(token);
+    auto ctx = testing::AuthedContext(key_);
+    auto reader = watch->WatchChanges(ctx.get(), request);
+    v1::WatchChangesResponse message;
+    if (reader->Read(&message)) {
+      ctx->TryCancel();
+      reader->Finish();
+      return grpc::StatusCode::OK;
+    }
+    const grpc::Status status = reader->Finish();
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr("pruned"));
+    return status.error_code();
+  };
+  // Before the horizon: refused, saying why. At it: every later change is still there.
+  EXPECT_EQ(first_code(EncodeConsistencyToken(*codec_, org_, old_revision - 1)),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(first_code(old_cloud.consistency_token()), grpc::StatusCode::OK);
+}
+
+TEST_F(WatchE2E, OpenWatchesAreBoundedPerServer) {
+  testing::TestServer bounded(db_.url(), {"--max-watch-streams", "2"});
+  auto watch = v1::ChangeService::NewStub(bounded.Channel());
+  struct Open {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<v1::WatchChangesResponse>> reader;
+    bool first = false;
+  };
+  const auto open = [&] {
+    Open o{testing::AuthedContext(key_), nullptr};
+    o.reader = watch->WatchChanges(o.ctx.get(), v1::WatchChangesRequest());
+    v1::WatchChangesResponse message;
+    o.first = o.reader->Read(&message);
+    return o;
+  };
+  const auto close = [](Open& o) {
+    if (o.first) o.ctx->TryCancel();  // a refused watch has ended already
+    return o.reader->Finish();
+  };
+  Open a = open(), b = open(), c = open();
+  EXPECT_TRUE(a.first);
+  EXPECT_TRUE(b.first);
+  EXPECT_FALSE(c.first);
+  const grpc::Status refused = close(c);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("--max-watch-streams"));
+  close(a);
+  // The slot comes back once the server has seen the cancellation.
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        Open d = open();
+        close(d);
+        return d.first;
+      },
+      std::chrono::seconds(5)));
+  close(b);
+}
+
+TEST_F(WatchE2E, AWatchEndsResumablyWhenTheServerDrains) {
+  testing::TestServer draining(db_.url());
+  auto watch = v1::ChangeService::NewStub(draining.Channel());
+  auto ctx = testing::AuthedContext(key_);
+  auto reader = watch->WatchChanges(ctx.get(), v1::WatchChangesRequest());
+  v1::WatchChangesResponse first;
+  ASSERT_TRUE(reader->Read(&first));
+  const auto signalled = std::chrono::steady_clock::now();
+  draining.process().Signal(SIGTERM);
+  v1::WatchChangesResponse message;
+  while (reader->Read(&message)) {
+  }
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("resume"));
+  // Well within the drain's grace (20 s): the watch did not hold the shutdown up.
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(5));
+  EXPECT_EQ(draining.process().Wait(std::chrono::seconds(20)), 0);
 }
 
 }  // namespace

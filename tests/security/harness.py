@@ -180,7 +180,8 @@ def bearer(key):
 
 
 def invoke(channel, service, method, request, metadata=(), timeout=30.0):
-    """Calls `method` (a MethodDescriptor of `service`) and reads a stream to its end."""
+    """Calls `method` (a MethodDescriptor of `service`) and reads a stream to its end. A watch
+    never ends: its first message (a watch from now begins with a checkpoint) is its answer."""
     path = f"/{PACKAGE}.{service}/{method.name}"
     response_type = message_class(method.output_type)
     kwargs = dict(request_serializer=lambda m: m.SerializeToString(),
@@ -191,6 +192,9 @@ def invoke(channel, service, method, request, metadata=(), timeout=30.0):
             call = channel.unary_stream(path, **kwargs)(request, metadata=metadata, timeout=timeout)
             for page in call:
                 responses.append(page)
+                if method.name.startswith("Watch"):
+                    call.cancel()
+                    return Outcome(grpc.StatusCode.OK, "", responses, ())
         else:
             response, call = channel.unary_unary(path, **kwargs).with_call(
                 request, metadata=metadata, timeout=timeout)

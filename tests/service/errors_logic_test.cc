@@ -32,7 +32,8 @@ class ServiceErrors : public ::testing::Test {
     user_ = h_.AddUser(kOrg, "u@x.com", "U");
     cloud_ = h_.AddCloud(kOrg, "c");
     // Authenticate once, so the key is cached and later store calls are the handlers' own.
-    ASSERT_TRUE(GetCloud().ok());
+    const grpc::Status s = GetCloud();
+    ASSERT_TRUE(s.ok()) << s.error_message();
   }
   grpc::Status GetCloud(std::optional<std::chrono::system_clock::time_point> deadline = {}) {
     v1::GetCloudRequest r;

@@ -177,7 +177,7 @@ TEST(ServerOptions, EveryOptionHasItsOwnFieldAndTheEnvironmentVariableOfItsFlag)
         std::visit([&](const auto& f) -> const void* { return &(o.*f.field); }, spec.field);
     EXPECT_TRUE(fields.insert(field).second) << spec.flag;
   }
-  EXPECT_EQ(flags.size(), 23u);
+  EXPECT_EQ(flags.size(), 26u);
 }
 
 std::string ReadmeOptionsTable() {

@@ -59,7 +59,8 @@ class PagingLogic : public ::testing::Test {
 TEST_F(PagingLogic, PageSizeZeroMeansFiftyAndOnlyTheLastTokenIsEmpty) {
   MakeClouds(120);
   std::vector<v1::ListCloudsPage> pages;
-  ASSERT_TRUE(ListClouds(v1::ListRequest(), &pages).ok());
+  const grpc::Status listed = ListClouds(v1::ListRequest(), &pages);
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
   EXPECT_THAT(Sizes(pages), ElementsAre(50, 50, 20));
   EXPECT_FALSE(pages[0].next_page_token().empty());
   EXPECT_FALSE(pages[1].next_page_token().empty());

@@ -30,7 +30,7 @@ RoleCheck CheckOf(int n) {
 template <typename Done>
 void Send(CheckBatcher& batcher, int n, Done done, RequestContext::Deadline deadline = {}) {
   const RoleCheck c = CheckOf(n);
-  batcher.Check(RequestContext{c.org_id, deadline}, RoleQuestion{c.user_id, c.resource},
+  batcher.Check(RequestContext::Org(c.org_id, deadline), RoleQuestion{c.user_id, c.resource},
                 std::move(done));
 }
 

@@ -446,12 +446,14 @@ void FakeStore::Wrote(const RequestContext& ctx, const std::string& org_id) {
   const int64_t revision = ++revisions_[org_id];
   v1::Change& change = changes_[org_id].emplace_back();
   change.set_revision(revision);
+  change.set_seq(1);
   SetMicros(change.mutable_changed_at(), NowMicros());
   change.set_actor_key_id(ctx.actor.key_id);
   change.set_actor_user_id(ctx.actor.user_id);
   change.set_request_id(ctx.request_id);
   change.set_operation(ctx.operation);
   ctx.Report(revision);
+  wrote_.notify_all();
 }
 
 int64_t FakeStore::Revision(const std::string& org_id) const {
@@ -1054,6 +1056,49 @@ class FakeStoreImpl final : public FakeStore {
       }
     }
     return PageOf(std::move(rows), after, limit);
+  }
+
+  absl::StatusOr<ChangeBatch> ChangesAfter(const RequestContext& ctx,
+                                           const std::optional<ChangeCursor>& after,
+                                           const std::vector<std::string>& object_types,
+                                           int limit) override {
+    RETURN_IF_ERROR(Begin("ChangesAfter", ctx));
+    Lock lock(mu_);
+    ModelFor(ctx);  // reports the revision
+    const auto revision = revisions_.find(ctx.org_id);
+    ChangeBatch batch{
+        {}, {revision == revisions_.end() ? 0 : revision->second, ChangeCursor::kWholeRevision}};
+    if (!after) return batch;
+    const auto log = changes_.find(ctx.org_id);
+    if (log == changes_.end()) return batch;
+    for (const v1::Change& c : log->second) {
+      const bool later =
+          std::make_pair(c.revision(), c.seq()) > std::make_pair(after->revision, after->seq);
+      const bool wanted = object_types.empty() ||
+                          std::find(object_types.begin(), object_types.end(), c.object_type()) !=
+                              object_types.end();
+      if (!later || !wanted) continue;
+      if (static_cast<int>(batch.changes.size()) == limit) break;
+      batch.changes.push_back(c);
+    }
+    if (limit > 0 && static_cast<int>(batch.changes.size()) == limit) {
+      batch.through = {batch.changes.back().revision(), batch.changes.back().seq()};
+    }
+    return batch;
+  }
+
+  void AwaitChange(const RequestContext& ctx, int64_t revision,
+                   std::chrono::steady_clock::time_point /*read_from*/,
+                   std::chrono::steady_clock::time_point until,
+                   const std::function<bool()>& stop) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (std::chrono::steady_clock::now() < until && revisions_[ctx.org_id] <= revision) {
+      lock.unlock();
+      if (stop()) return;
+      lock.lock();
+      wrote_.wait_until(
+          lock, std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+    }
   }
 
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(

@@ -7,6 +7,7 @@
 //
 // Tests steer it: FailNext makes the next calls fail, calls() counts them, and an observer sees
 // every call's method and RequestContext (organization and deadline).
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -78,6 +79,7 @@ class FakeStore : public Store {
   absl::StatusOr<Model*> WritableModel(const RequestContext& ctx);
 
   mutable std::mutex mu_;
+  std::condition_variable wrote_;             // signalled by every write
   std::map<std::string, Org> orgs_;           // guarded by mu_
   std::map<std::string, StoredKey> keys_;     // key id → key, every organization's; by mu_
   std::map<std::string, int64_t> revisions_;  // organization → revision; by mu_
