@@ -105,7 +105,7 @@ TEST_F(SecurityPg, TheServingRoleCannotChangeTheSchemaOrReachTheHost) {
     EXPECT_FALSE(s.ok()) << sql;
     EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("SQLSTATE"))) << sql;
   }
-  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "5");
+  EXPECT_EQ(db_.Scalar("SELECT count(*) FROM schema_migrations"), "6");
   auto role = store_.ConnectedRole({});
   ASSERT_TRUE(role.ok()) << role.status();
   EXPECT_EQ(role->name, kDefaultServingRole);
