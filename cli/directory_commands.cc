@@ -148,6 +148,7 @@ Command<RoleOptions> RoleCommand(const char* name, const std::string& descriptio
         cmd.add_option("--user", o.user, "User id (usr_…) or email");
         cmd.add_option("--group", o.group, "User group id (ug_…) or name");
         cmd.add_option("--role", o.role, "owner, collaborator (or write), readonly")->required();
+        cmd.add_flag("--json", o.json, "Print the response (with its consistency_token)");
         AddResourceTarget(cmd, resource, o.target);
       },
       [&resource, rpc, print](CommandEnv& env, const RoleOptions& o) {
@@ -155,7 +156,13 @@ Command<RoleOptions> RoleCommand(const char* name, const std::string& descriptio
         if (!resource.fill(env, o.target, request.mutable_resource())) return;
         if (!FillPrincipal(env, o, request.mutable_principal())) return;
         request.set_role(o.role);
-        if (auto out = CallOrFail(env, rpc, request)) print(*out);
+        if (auto out = CallOrFail(env, rpc, request)) {
+          if (o.json) {
+            PrintOne(*out);
+          } else {
+            print(*out);
+          }
+        }
       }};
 }
 

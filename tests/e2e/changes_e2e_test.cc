@@ -707,6 +707,14 @@ TEST_F(ChangesE2E, TheCliPrintsEachWritesConsistencyTokenWithJson) {
   const std::string added = token_of(
       server_->Cli({"user-group", "add-members", "cli-group", "cli@x.com", "--json"}, key_));
   EXPECT_EQ(RevisionOf(org_, added), RevisionOf(org_, group) + 1);
+  const std::string granted = token_of(server_->Cli(
+      {"cloud", "grant", "cli-cloud", "--user", "cli@x.com", "--role", "readonly", "--json"},
+      key_));
+  EXPECT_EQ(RevisionOf(org_, granted), Revision());
+  const std::string revoked = token_of(server_->Cli(
+      {"cloud", "revoke", "cli-cloud", "--user", "cli@x.com", "--role", "readonly", "--json"},
+      key_));
+  EXPECT_EQ(RevisionOf(org_, revoked), RevisionOf(org_, granted) + 1);
   const std::string deleted =
       token_of(server_->Cli({"user-group", "delete", "cli-group", "--json"}, key_));
   EXPECT_EQ(RevisionOf(org_, deleted), Revision());
