@@ -8,6 +8,8 @@
 //   rolecall-bench list-users   ListUsers walked with page size 50
 //   rolecall-bench batch-create one AdminBatchCreateUsers of --count users (optionally with
 //                               passwords) while CheckPermission runs beside it
+//   rolecall-bench bulk-check   BulkCheckPermission of --count random checks, one call after
+//                               another from one caller for --seconds: checks per second
 //   rolecall-bench grants       --count GrantRole calls of new (user, project) grants from
 //                               --concurrency callers: writes per second
 #include <grpcpp/grpcpp.h>
@@ -307,6 +309,42 @@ int BatchCreate(const Options& o) {
   return probe_errors == 0 ? 0 : 1;
 }
 
+int BulkCheck(const Options& o) {
+  auto stub = PermissionService::NewStub(Channel(o));
+  std::mt19937 rng(7);
+  int64_t checks = 0, calls = 0;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(o.seconds);
+  while (Clock::now() < end) {
+    rolecall::v1::BulkCheckPermissionRequest request;
+    for (int i = 0; i < o.count; ++i) {
+      const CheckPermissionRequest one = RandomCheck(o, rng);
+      auto* item = request.add_items();
+      item->set_user_id(one.user_id());
+      *item->mutable_resource() = one.resource();
+      item->set_min_role(one.min_role());
+    }
+    grpc::ClientContext ctx;
+    Authorize(ctx, o);
+    rolecall::v1::BulkCheckPermissionResponse response;
+    const grpc::Status status = stub->BulkCheckPermission(&ctx, request, &response);
+    if (!status.ok()) {
+      std::cerr << "bulk check failed: " << status.error_message() << "\n";
+      return 1;
+    }
+    checks += response.results_size();
+    ++calls;
+  }
+  const double seconds = Seconds(Clock::now() - start);
+  std::cout << nlohmann::json{{"mode", "bulk-check"},
+                              {"items", o.count},
+                              {"calls", calls},
+                              {"seconds", seconds},
+                              {"checks_per_s", checks / seconds}}
+            << "\n";
+  return 0;
+}
+
 int Grants(const Options& o) {
   auto stub = rolecall::v1::DirectoryService::NewStub(Channel(o));
   // Each run grants pairs no earlier run granted (a repeated grant changes nothing).
@@ -368,6 +406,7 @@ int main(int argc, char** argv) {
   app.add_subcommand("list-users")->callback([&] { rc = ListUsers(o); });
   app.add_subcommand("batch-create")->callback([&] { rc = BatchCreate(o); });
   app.add_subcommand("grants")->callback([&] { rc = Grants(o); });
+  app.add_subcommand("bulk-check")->callback([&] { rc = BulkCheck(o); });
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

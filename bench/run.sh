@@ -126,7 +126,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
   load=("$bin/rolecall-bench" --server "127.0.0.1:$port" --token "$key" --users "$users"
         --clouds "$clouds" --projects "$projects")
   rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
-  stream_times=() stream_json="" peak_rss=0
+  stream_times=() stream_json="" peak_rss=0 bulk_runs=() single_runs=()
   for _ in $(seq "$RUNS"); do
     "${load[@]}" stream >"$pgdir/stream.json" &
     client=$!
@@ -185,6 +185,15 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
     a=$(median "${rls_check[@]}") b=$(median "${norls_check[@]}")
     rls_lines+=("| row-level security: CheckPermission, 8 callers | policies bypassed (owner) $(python3 -c "print(round($b))") /s | serving role $(python3 -c "print(round($a))") /s | $(python3 -c "print(round($a / $b, 3))")× the throughput |")
   fi
+  # BulkCheckPermission of 100 items against single checks one after another from one caller
+  # (the 1-caller CheckPermission above), in pairs back to back.
+  bulk_ratio=()
+  for _ in $(seq "$RUNS"); do
+    single=$(json "$("${load[@]}" --concurrency 1 --seconds 10 check)" throughput_per_s)
+    bulk=$(json "$("${load[@]}" --count 100 --seconds 10 bulk-check)" checks_per_s)
+    bulk_ratio+=("$(python3 -c "print($bulk / $single)")")
+    bulk_runs+=("$bulk") single_runs+=("$single")
+  done
   list_json=$("${load[@]}" list-users)
   batch_json=$("${load[@]}" batch-create)
   batch_pw_json=$("${load[@]}" --passwords batch-create)
@@ -225,6 +234,7 @@ print(json.dumps({"tps": float(sys.argv[1]), "p50_ms": at(0.5), "p99_ms": at(0.9
       j=${floor_json[$c]}
       echo "| a gRPC call alone (health check: no database, no auth), $c callers | | $(json "$j" "round(throughput_per_s)") /s; p50 $(json "$j" "round(p50_ms,2)") ms, p99 $(json "$j" "round(p99_ms,2)") ms | |"
     done
+    echo "| BulkCheckPermission, 100 items a call, 1 caller | single CheckPermission calls one after another $(python3 -c "print(round($(median "${single_runs[@]}")))") /s | $(python3 -c "print(round($(median "${bulk_runs[@]}")))") checks/s | $(python3 -c "print(round($(median "${bulk_ratio[@]}"), 1))")× the checks/s |"
     echo "| ListUsers, whole org, page size 50 | | $(json "$list_json" "round(seconds,2)") s, $(json "$list_json" "round(users_per_s)") users/s | |"
     echo "| AdminBatchCreateUsers, 1,000 users, no passwords | | $(json "$batch_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_json" "round(beside['p99_ms'],2)") ms | |"
     echo "| AdminBatchCreateUsers, 1,000 users, with passwords | | $(json "$batch_pw_json" "round(seconds,2)") s; CheckPermission beside it p99 $(json "$batch_pw_json" "round(beside['p99_ms'],2)") ms | |"

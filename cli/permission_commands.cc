@@ -1,5 +1,10 @@
 // `rolecall permission check|explain` and `rolecall user list-permissions`.
+#include <google/protobuf/util/json_util.h>
+
 #include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -51,20 +56,98 @@ std::string_view SourceText(v1::Contribution::Source source) {
   return text.empty() ? "unknown" : text;
 }
 
-// `permission check --user U (--org | --cloud C | --project P) --role R`.
+// `permission check --user U (--org | --cloud C | --project P) --role R`, or
+// `permission check --file checks.jsonl`.
 struct CheckOptions {
-  std::string user, role;
+  std::string user, role, file;
   ResourceFlags resource;
 };
 
 void CheckFlags(CLI::App& cmd, CheckOptions& o) {
-  cmd.add_option("--user", o.user, "User id (usr_…)")->required();
+  cmd.add_option("--user", o.user, "User id (usr_…)");
   o.resource.Add(&cmd);
-  cmd.add_option("--role", o.role, "Least role needed: readonly, collaborator (write), owner")
-      ->required();
+  cmd.add_option("--role", o.role, "Least role needed: readonly, collaborator (write), owner");
+  cmd.add_option("--file", o.file,
+                 "Check every line of this JSON Lines file instead (-: stdin), each "
+                 "{\"user_id\": …, \"resource\": {\"project_id\": …}, \"min_role\": …}; "
+                 "prints one JSON line per check");
+}
+
+// The exit code of checks that gave these results: an error, else a denial, else allowed.
+int ExitCodeOf(bool any_error, bool any_denied) {
+  return any_error ? kCheckError : any_denied ? kDenied : kAllowed;
+}
+
+// `permission check --file`: BulkCheckPermission of up to 1,000 lines at a time.
+void CheckFile(CommandEnv& env, const std::string& path) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) return env.Fail(absl::StrCat("cannot read ", path), kCheckError);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  bool any_error = false, any_denied = false;
+  int line_number = 0;
+  std::string line;
+  // The lines since the last call, in order: a line that did not parse has its answer already;
+  // the others take the next result of the call.
+  std::vector<std::pair<int, std::optional<nlohmann::ordered_json>>> pending;
+  v1::BulkCheckPermissionRequest request;
+  const auto flush = [&]() -> bool {
+    v1::BulkCheckPermissionResponse response;
+    if (!request.items().empty()) {
+      const grpc::Status s = Call(env, &PermissionStub::BulkCheckPermission, request, &response);
+      if (!s.ok() || response.results_size() != request.items_size()) {
+        env.Fail(s.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "an incomplete answer") : s);
+        env.exit_code = kCheckError;
+        return false;
+      }
+    }
+    int next = 0;
+    for (auto& [number, answer] : pending) {
+      if (!answer) {
+        const v1::BulkCheckResult& r = response.results(next++);
+        any_denied |= r.error_code().empty() && !r.allowed();
+        answer = r.error_code().empty()
+                     ? nlohmann::ordered_json{{"allowed", r.allowed()},
+                                              {"effective_role", r.effective_role()}}
+                     : nlohmann::ordered_json{{"error_code", r.error_code()},
+                                              {"error_message", r.error_message()}};
+      }
+      any_error |= answer->contains("error_code");
+      nlohmann::ordered_json doc = {{"line", number}};
+      doc.update(*answer);
+      std::cout << doc.dump() << "\n";
+    }
+    request.clear_items();
+    pending.clear();
+    return true;
+  };
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    v1::BulkCheckItem item;
+    if (!google::protobuf::util::JsonStringToMessage(line, &item).ok()) {
+      pending.emplace_back(line_number,
+                           nlohmann::ordered_json{{"error_code", "INVALID_ARGUMENT"},
+                                                  {"error_message",
+                                                   "not a JSON check: {\"user_id\": …, "
+                                                   "\"resource\": {…}, \"min_role\": …}"}});
+    } else {
+      *request.add_items() = std::move(item);
+      pending.emplace_back(line_number, std::nullopt);
+    }
+    if (pending.size() == 1000 && !flush()) return;  // a call's worth, or as many bad lines
+  }
+  if (!flush()) return;
+  env.exit_code = ExitCodeOf(any_error, any_denied);
 }
 
 void Check(CommandEnv& env, const CheckOptions& o) {
+  if (!o.file.empty()) return CheckFile(env, o.file);
+  if (o.user.empty() || o.role.empty()) {
+    return env.Fail("give --user and --role (or --file)", kCheckError);
+  }
   v1::CheckPermissionRequest request;
   request.set_user_id(o.user);
   request.set_min_role(o.role);

@@ -114,7 +114,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContextBase
   auto parts = ParseApiKey(std::string_view(key.data(), key.size()));
   if (!parts.ok()) return fail("malformed", absl::UnauthenticatedError("invalid API key"));
   // Before the caller is known: no organization's rows, under the call's deadline.
-  auto record = Lookup(RequestContext{"", DeadlineOf(ctx)}, parts->key_id,
+  auto record = Lookup(RequestContext::Org("", DeadlineOf(ctx)), parts->key_id,
                        /*may_query=*/!over_limit);
   if (!record.ok()) {
     if (record.status().code() == absl::StatusCode::kResourceExhausted) {

@@ -17,8 +17,12 @@ struct CheckQuestion {
   Role min_role;
 };
 
-absl::StatusOr<CheckQuestion> ParseCheck(const v1::CheckPermissionRequest& request,
-                                         const std::string& org_id) {
+// The most checks one BulkCheckPermission answers.
+constexpr int kMaxBulkChecks = 1000;
+
+// A CheckPermissionRequest or a BulkCheckItem, checked.
+template <typename Check>
+absl::StatusOr<CheckQuestion> ParseCheck(const Check& request, const std::string& org_id) {
   RETURN_IF_ERROR(RequireId(request.user_id(), "user_id"));
   ASSIGN_OR_RETURN(ResourceKey resource, ResourceFrom(request.resource(), org_id, "resource"));
   auto min_role = ParseRole(request.min_role(), resource.kind);
@@ -131,6 +135,49 @@ struct PermissionServiceImpl final
       if (!handed_over) reactor->Finish(started->End(absl::InternalError("internal error")));
     }
     return reactor;
+  }
+
+  grpc::Status BulkCheckPermission(grpc::ServerContext* ctx,
+                                   const v1::BulkCheckPermissionRequest* request,
+                                   v1::BulkCheckPermissionResponse* response) override {
+    return Call(env_, "BulkCheckPermission", *ctx)
+        .Run(Scope::kCheck, *request, response, [&](Call& call) -> absl::Status {
+          if (request->items_size() < 1 || request->items_size() > kMaxBulkChecks) {
+            return InvalidFields({{"items", absl::StrCat("give 1 to ", kMaxBulkChecks,
+                                                         " checks, not ", request->items_size())}});
+          }
+          // Items that parse are asked together; the others fail on their own.
+          std::vector<RoleQuestion> questions;
+          std::vector<std::pair<int, Role>> asked;  // item index, min_role
+          for (int i = 0; i < request->items_size(); ++i) {
+            v1::BulkCheckResult* result = response->add_results();
+            auto check = ParseCheck(request->items(i), call.caller().org_id);
+            if (!check.ok()) {
+              SetError(result, check.status());
+              continue;
+            }
+            questions.push_back(std::move(check->question));
+            asked.emplace_back(i, check->min_role);
+          }
+          if (questions.empty()) return absl::OkStatus();
+          ASSIGN_OR_RETURN(const auto roles,
+                           env_.permissions.CheckRoles(call.context(), questions));
+          for (size_t k = 0; k < asked.size(); ++k) {
+            v1::BulkCheckResult* result = response->mutable_results(asked[k].first);
+            if (!roles[k].ok()) {
+              SetError(result, roles[k].status());
+              continue;
+            }
+            result->set_allowed(Allows(*roles[k], asked[k].second));
+            result->set_effective_role(std::string(RoleName(*roles[k])));
+          }
+          return absl::OkStatus();
+        });
+  }
+
+  static void SetError(v1::BulkCheckResult* result, const absl::Status& status) {
+    result->set_error_code(absl::StatusCodeToString(status.code()));
+    result->set_error_message(std::string(status.message()));
   }
 
   grpc::Status ExplainPermission(grpc::ServerContext* ctx,

@@ -33,6 +33,10 @@ class PermissionStore {
   // queue. NOT_FOUND for an unknown user or resource.
   virtual void CheckRole(const RequestContext& ctx, const RoleQuestion& question,
                          RoleCallback done) = 0;
+  // Several questions answered together (one statement on PostgreSQL): per question its role,
+  // or NOT_FOUND for an unknown user or resource; a failed status fails them all.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<Role>>> CheckRoles(
+      const RequestContext& ctx, const std::vector<RoleQuestion>& questions) = 0;
   // Every grant contributing to the user's role on the resource, most permissive first.
   virtual absl::StatusOr<std::vector<v1::Contribution>> Contributions(
       const RequestContext& ctx, const RoleQuestion& question) = 0;

@@ -188,6 +188,18 @@ void PgStore::CheckRole(const RequestContext& ctx, const RoleQuestion& question,
   checks_.Check(ctx, question, std::move(done));
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::CheckRoles(
+    const RequestContext& ctx, const std::vector<RoleQuestion>& questions) {
+  const int64_t min_revision =
+      ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh ? ctx.freshness.min_revision : 0;
+  std::vector<RoleCheck> checks;
+  checks.reserve(questions.size());
+  for (const RoleQuestion& q : questions) {
+    checks.push_back({ctx.org_id, q.user_id, q.resource, min_revision, ctx.revisions});
+  }
+  return EffectiveRoles(ctx.deadline, checks);
+}
+
 absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::EffectiveRoles(
     const RequestContext::Deadline& deadline, const std::vector<RoleCheck>& checks) {
   std::vector<absl::StatusOr<Role>> out(checks.size(), absl::StatusOr<Role>(Role::kNone));

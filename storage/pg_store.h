@@ -104,6 +104,8 @@ class PgStore final : public Store {
       const std::function<v1::UserPermissions*(const EmailCursor&)>& next_user) override;
   void CheckRole(const RequestContext& ctx, const RoleQuestion& question,
                  RoleCallback done) override;
+  absl::StatusOr<std::vector<absl::StatusOr<Role>>> CheckRoles(
+      const RequestContext& ctx, const std::vector<RoleQuestion>& questions) override;
   absl::StatusOr<std::vector<v1::Contribution>> Contributions(
       const RequestContext& ctx, const RoleQuestion& question) override;
 

@@ -675,7 +675,9 @@ TEST_F(ChangesE2E, ReadAfterWriteThroughTwoServersWithTheWritesToken) {
     ASSERT_TRUE(checks->CheckPermission(ctx.get(), check, &answer).ok());
     ASSERT_EQ(answer.allowed(), grant);
     // No write came between: the check answered the write's own state.
-    if (!token.empty()) ASSERT_EQ(answer.consistency_token(), token);
+    if (!token.empty()) {
+      ASSERT_EQ(answer.consistency_token(), token);
+    }
     if (round % 100 == 0 && !token.empty()) {
       v1::ListGrantsRequest list;
       list.mutable_resource()->set_cloud_id(cloud.cloud_id());

@@ -7,6 +7,8 @@
 #include <set>
 #include <thread>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "rolecall/v1/directory.grpc.pb.h"
 #include "rolecall/v1/permissions.grpc.pb.h"
 #include "rolecall/v1/users.grpc.pb.h"
@@ -308,6 +310,81 @@ TEST_F(PermissionE2E, ConcurrentChecksEachGetTheirOwnAnswer) {
   for (auto& c : callers) c.join();
   EXPECT_EQ(asked, 1600);
   EXPECT_EQ(wrong, 0);
+}
+
+TEST_F(PermissionE2E, BulkChecksAnswerEachItemAsCheckPermissionWould) {
+  // Questions whose answers differ (roles, none, unknown user or resource, a bad role), asked
+  // one by one with CheckPermission and all at once (and repeated, up to the limit) in bulk.
+  const std::string key = server_->CreateKey("org_p72", "check");
+  auto stub = v1::PermissionService::NewStub(server_->Channel());
+  v1::BulkCheckPermissionRequest bulk;
+  std::vector<std::string> alone;
+  for (const std::string user : {"usr_aaa", "usr_abc", "usr_owner", "usr_nobody"}) {
+    for (int kind = 0; kind < 5; ++kind) {
+      v1::CheckPermissionRequest q;
+      q.set_user_id(user);
+      q.set_min_role(kind == 4 ? "boss" : kind == 3 ? "owner" : "collaborator");
+      if (kind == 0) q.mutable_resource()->set_organization(true);
+      if (kind == 1)
+        q.mutable_resource()->set_cloud_id(user == "usr_owner" ? "cld_nope" : "cld_111");
+      if (kind >= 2) q.mutable_resource()->set_project_id("prj_111");
+      v1::CheckPermissionResponse one;
+      const grpc::Status s = stub->CheckPermission(AuthedContext(key).get(), q, &one);
+      alone.push_back(s.ok() ? absl::StrCat(one.allowed(), "/", one.effective_role())
+                             : std::string(absl::StatusCodeToString(
+                                   static_cast<absl::StatusCode>(s.error_code()))));
+      v1::BulkCheckItem* item = bulk.add_items();
+      item->set_user_id(q.user_id());
+      *item->mutable_resource() = q.resource();
+      item->set_min_role(q.min_role());
+    }
+  }
+  ASSERT_GE(std::set<std::string>(alone.begin(), alone.end()).size(), 5u);
+  const int distinct = bulk.items_size();
+  while (bulk.items_size() < 1000) *bulk.add_items() = bulk.items(bulk.items_size() % distinct);
+  v1::BulkCheckPermissionResponse answers;
+  const grpc::Status s = stub->BulkCheckPermission(AuthedContext(key).get(), bulk, &answers);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(answers.results_size(), 1000);
+  EXPECT_FALSE(answers.consistency_token().empty());
+  for (int i = 0; i < answers.results_size(); ++i) {
+    const v1::BulkCheckResult& r = answers.results(i);
+    EXPECT_EQ(r.error_code().empty() ? absl::StrCat(r.allowed(), "/", r.effective_role())
+                                     : r.error_code(),
+              alone[i % distinct])
+        << i << " " << r.error_message();
+  }
+  // The call's own bounds: none, or more than 1,000.
+  for (int n : {0, 1001}) {
+    v1::BulkCheckPermissionRequest r;
+    for (int i = 0; i < n; ++i) *r.add_items() = bulk.items(0);
+    v1::BulkCheckPermissionResponse out;
+    const grpc::Status bad = stub->BulkCheckPermission(AuthedContext(key).get(), r, &out);
+    EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << n;
+    EXPECT_THAT(bad.error_message(), HasSubstr("1 to 1000"));
+  }
+
+  // The CLI: one JSON line per line of the file, errors in place; exit 2 when any item failed.
+  const auto out =
+      server_->Cli({"permission", "check", "--file", "-"}, key,
+                   "{\"user_id\": \"usr_abc\", \"resource\": {\"project_id\": \"prj_111\"}, "
+                   "\"min_role\": \"readonly\"}\n"
+                   "not json\n"
+                   "\n"
+                   "{\"user_id\": \"usr_nobody\", \"resource\": {\"organization\": true}, "
+                   "\"min_role\": \"collaborator\"}\n");
+  EXPECT_EQ(out.exit_code, 2) << out.err;
+  EXPECT_EQ(out.out,
+            "{\"line\":1,\"allowed\":true,\"effective_role\":\"readonly\"}\n"
+            "{\"line\":2,\"error_code\":\"INVALID_ARGUMENT\",\"error_message\":\"not a JSON "
+            "check: {\\\"user_id\\\": …, \\\"resource\\\": {…}, \\\"min_role\\\": …}\"}\n"
+            "{\"line\":4,\"error_code\":\"NOT_FOUND\",\"error_message\":\"user 'usr_nobody' "
+            "not found\"}\n");
+  const auto allowed =
+      server_->Cli({"permission", "check", "--file", "-"}, key,
+                   "{\"user_id\": \"usr_abc\", \"resource\": {\"project_id\": \"prj_111\"}, "
+                   "\"min_role\": \"readonly\"}\n");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
 }
 
 TEST_F(PermissionE2E, PermissionListingPagesResumeFromTheirTokens) {

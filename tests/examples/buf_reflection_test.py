@@ -63,6 +63,10 @@ READS = {
     "rolecall.v1.DirectoryService/ListGrants": (
         "read", {"resource": {"cloud_id": "cld_111"}}, ["alice@p72.com", '"role": "collaborator"']),
     "rolecall.v1.DirectoryService/ListApiKeys": ("admin", {}, ['"scope": "read"', '"scope": "check"']),
+    "rolecall.v1.PermissionService/BulkCheckPermission": (
+        "check", {"items": [{"user_id": "usr_abc", "resource": {"project_id": "prj_111"}, "min_role": "readonly"},
+                            {"user_id": "usr_nobody", "resource": {"organization": True}, "min_role": "collaborator"}]},
+        ['"allowed": true', '"effectiveRole": "readonly"', '"errorCode": "NOT_FOUND"']),
     "rolecall.v1.ChangeService/ListChanges": (
         "admin", {"object_type": "cloud"}, ['"operation": "seed-demo"', '"objectName": "prod-cloud"']),
 }

@@ -64,6 +64,15 @@ std::vector<Rpc> UserAndPermissionRpcs(const std::string& user, const std::strin
        [=](ServiceHarness& h, const std::string& k) {
          return Unary(h.permissions(), &Permissions::CheckPermission, k, check);
        }},
+      {"BulkCheckPermission", Scope::kCheck,
+       [=](ServiceHarness& h, const std::string& k) {
+         v1::BulkCheckPermissionRequest bulk;
+         v1::BulkCheckItem* item = bulk.add_items();
+         item->set_user_id(check.user_id());
+         *item->mutable_resource() = check.resource();
+         item->set_min_role(check.min_role());
+         return Unary(h.permissions(), &Permissions::BulkCheckPermission, k, bulk);
+       }},
       {"ExplainPermission", Scope::kRead,
        [=](ServiceHarness& h, const std::string& k) {
          return Unary(h.permissions(), &Permissions::ExplainPermission, k, explain);
@@ -204,7 +213,7 @@ class AuthLogic : public ::testing::Test {
 
 TEST_F(AuthLogic, EveryRpcRefusesAKeyNarrowerThanItsScopeBeforeStorage) {
   const std::vector<Rpc> rpcs = AllRpcs();
-  ASSERT_EQ(rpcs.size(), 31u);  // every RPC of the four services
+  ASSERT_EQ(rpcs.size(), 32u);  // every RPC of the four services
   for (const Scope held : {Scope::kCheck, Scope::kRead, Scope::kAdmin}) {
     const std::string key = h_.Key(kOrg, held);
     for (const Rpc& rpc : rpcs) {

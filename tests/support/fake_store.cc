@@ -1011,22 +1011,29 @@ class FakeStoreImpl final : public FakeStore {
   void CheckRole(const RequestContext& ctx, const RoleQuestion& question,
                  RoleCallback done) override {
     const absl::Status begun = Begin("CheckRole", ctx);
-    absl::StatusOr<Role> answer = Role::kNone;
-    if (!begun.ok()) {
-      answer = begun;
-    } else {
-      Lock lock(mu_);
-      const Model& m = ModelFor(ctx);
-      const Resource r = ResourceOf(question.resource);
-      if (!m.users.count(question.user_id)) {
-        answer = NotFound("user", question.user_id);
-      } else if (!m.Exists(r)) {
-        answer = NotFound(std::string(ResourceKindName(question.resource.kind)), r.id);
-      } else {
-        answer = static_cast<Role>(m.Effective(question.user_id, r));
-      }
+    if (!begun.ok()) return done(begun);
+    Lock lock(mu_);
+    done(RoleIn(ModelFor(ctx), question));
+  }
+
+  absl::StatusOr<std::vector<absl::StatusOr<Role>>> CheckRoles(
+      const RequestContext& ctx, const std::vector<RoleQuestion>& questions) override {
+    RETURN_IF_ERROR(Begin("CheckRoles", ctx));
+    Lock lock(mu_);
+    const Model& m = ModelFor(ctx);
+    std::vector<absl::StatusOr<Role>> out;
+    for (const RoleQuestion& q : questions) out.push_back(RoleIn(m, q));
+    return out;
+  }
+
+  // The answer to `question` in `m`, as PostgreSQL's statement gives it.
+  static absl::StatusOr<Role> RoleIn(const Model& m, const RoleQuestion& question) {
+    const Resource r = ResourceOf(question.resource);
+    if (!m.users.count(question.user_id)) return NotFound("user", question.user_id);
+    if (!m.Exists(r)) {
+      return NotFound(std::string(ResourceKindName(question.resource.kind)), r.id);
     }
-    done(std::move(answer));
+    return static_cast<Role>(m.Effective(question.user_id, r));
   }
 
   // --- ChangeStore: one change per write, naming its operation and actor but no object. ---
