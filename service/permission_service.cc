@@ -163,6 +163,8 @@ struct PermissionServiceImpl final
           ASSIGN_OR_RETURN(const auto roles,
                            env_.permissions.CheckRoles(call.context(), questions));
           for (size_t k = 0; k < asked.size(); ++k) {
+            // A store behind the consistency token fails the call, not each item.
+            if (absl::IsUnavailable(roles[k].status())) return roles[k].status();
             v1::BulkCheckResult* result = response->mutable_results(asked[k].first);
             if (!roles[k].ok()) {
               SetError(result, roles[k].status());

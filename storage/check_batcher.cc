@@ -29,11 +29,9 @@ CheckBatcher::~CheckBatcher() {
 
 void CheckBatcher::Check(const RequestContext& ctx, const RoleQuestion& question,
                          RoleCallback done) {
-  const int64_t min_revision =
-      ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh ? ctx.freshness.min_revision : 0;
-  Pending pending{
-      RoleCheck{ctx.org_id, question.user_id, question.resource, min_revision, ctx.revisions},
-      ctx.deadline, std::move(done)};
+  Pending pending{RoleCheck{ctx.org_id, question.user_id, question.resource, ctx.freshness.Floor(),
+                            ctx.revisions},
+                  ctx.deadline, std::move(done)};
   std::vector<Pending> alone;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -39,6 +39,8 @@ struct Freshness {
   enum class Mode { kMinimizeLatency, kAtLeastAsFresh, kFullyConsistent };
   Mode mode = Mode::kMinimizeLatency;
   int64_t min_revision = 0;  // for kAtLeastAsFresh
+  // The oldest revision an answer may reflect (0: any).
+  int64_t Floor() const { return mode == Mode::kAtLeastAsFresh ? min_revision : 0; }
 };
 
 // What every storage call is told about the request it serves. The store sees only the rows of
@@ -52,8 +54,8 @@ struct RequestContext {
   std::string org_id;  // empty: no organization's rows (bootstrap, API key lookup)
   Deadline deadline;   // none: the pool's default statement timeout bounds the work
   Actor actor;
-  std::string request_id;             // as the caller sent it in x-request-id, or generated
-  std::string operation;              // the RPC, or the bootstrap command
+  std::string request_id;  // as the caller sent it in x-request-id, or generated
+  std::string operation;   // the RPC, or the bootstrap command
   Freshness freshness;
   RevisionSink* revisions = nullptr;  // not owned; may be null
 

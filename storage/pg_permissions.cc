@@ -190,12 +190,10 @@ void PgStore::CheckRole(const RequestContext& ctx, const RoleQuestion& question,
 
 absl::StatusOr<std::vector<absl::StatusOr<Role>>> PgStore::CheckRoles(
     const RequestContext& ctx, const std::vector<RoleQuestion>& questions) {
-  const int64_t min_revision =
-      ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh ? ctx.freshness.min_revision : 0;
   std::vector<RoleCheck> checks;
   checks.reserve(questions.size());
   for (const RoleQuestion& q : questions) {
-    checks.push_back({ctx.org_id, q.user_id, q.resource, min_revision, ctx.revisions});
+    checks.push_back({ctx.org_id, q.user_id, q.resource, ctx.freshness.Floor(), ctx.revisions});
   }
   return EffectiveRoles(ctx.deadline, checks);
 }

@@ -55,10 +55,7 @@ namespace pg {
 absl::Status BeginRead(pqxx::transaction_base& tx, const RequestContext& ctx) {
   const int64_t revision =
       tx.exec_prepared1(queries::kOrgRevision, ctx.org_id)["revision"].as<int64_t>();
-  if (ctx.freshness.mode == Freshness::Mode::kAtLeastAsFresh &&
-      revision < ctx.freshness.min_revision) {
-    return NotReached(revision, ctx.freshness.min_revision);
-  }
+  if (revision < ctx.freshness.Floor()) return NotReached(revision, ctx.freshness.Floor());
   ctx.Report(revision);
   return absl::OkStatus();
 }

@@ -604,6 +604,24 @@ TEST_F(ChangesE2E, ReadsTakeAConsistencyRequirementAndAnswerTheirState) {
     const grpc::Status s = permissions->CheckPermission(check_ctx.get(), check, &answer);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
     EXPECT_THAT(s.error_message(), ::testing::HasSubstr("not reached"));
+    // A bulk check fails as a whole (not item by item); with the write's token it answers.
+    v1::BulkCheckPermissionRequest bulk;
+    v1::BulkCheckItem* item = bulk.add_items();
+    item->set_user_id(check.user_id());
+    *item->mutable_resource() = check.resource();
+    item->set_min_role(check.min_role());
+    bulk.mutable_consistency()->set_at_least_as_fresh(ahead);
+    v1::BulkCheckPermissionResponse answers;
+    auto bulk_ctx = testing::AuthedContext(key_);
+    EXPECT_EQ(permissions->BulkCheckPermission(bulk_ctx.get(), bulk, &answers).error_code(),
+              grpc::StatusCode::UNAVAILABLE);
+    bulk.mutable_consistency()->set_at_least_as_fresh(written);
+    answers.Clear();
+    auto fresh_ctx = testing::AuthedContext(key_);
+    ASSERT_TRUE(permissions->BulkCheckPermission(fresh_ctx.get(), bulk, &answers).ok());
+    EXPECT_EQ(answers.consistency_token(), written);
+    ASSERT_EQ(answers.results_size(), 1);
+    EXPECT_TRUE(answers.results(0).allowed());
   }
 
   // A forged token, another organization's, or a page token: INVALID_ARGUMENT naming the field.
