@@ -34,8 +34,11 @@ void ChangePruner::Loop() {
 }
 
 void ChangePruner::PruneOnce() {
+  // A first round on a long log may delete millions of rows: more than the pool's default
+  // statement timeout allows, which would fail every round. Shutdown cancels it.
   RequestContext ctx;
   ctx.operation = "prune-changes";
+  ctx.deadline = std::chrono::system_clock::now() + kRoundLimit;
   const auto report = store_.PruneChanges(ctx, retention_days_);
   if (!report.ok()) {
     log_.Log(LogLevel::kWarn, "pruning the change log failed; retrying next round",

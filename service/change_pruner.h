@@ -17,6 +17,8 @@ namespace rolecall {
 class ChangePruner final {
  public:
   static constexpr std::chrono::hours kInterval{1};
+  // How long one round's statement may run.
+  static constexpr std::chrono::minutes kRoundLimit{15};
 
   ChangePruner(PgStore& store, int retention_days, Metrics& metrics, Logger& log,
                std::chrono::milliseconds interval = kInterval);

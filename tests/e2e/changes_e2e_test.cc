@@ -1031,8 +1031,24 @@ TEST_F(WatchE2E, PrunedChangesExpireTheirTokensAndTheServerSaysSo) {
                        {org_, std::to_string(old_revision)}),
             "0");
   EXPECT_THAT(LogAfter(org_, old_revision), Not(IsEmpty()));  // the new cloud's change is kept
-  EXPECT_THAT(testing::HttpGet(pruner.metrics_port(), "/metrics"),
-              ::testing::HasSubstr("rolecall_change_log_oldest_age_seconds"));
+  // The metrics say what the round did: rows pruned, and the oldest change kept (the new
+  // cloud's: seconds old, not days).
+  std::string metrics;
+  const auto value_of = [&](const std::string& name) {
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics.substr(at + name.size() + 2));
+  };
+  // (Recorded once the round's statement has returned, a moment after its commit.)
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        metrics = testing::HttpGet(pruner.metrics_port(), "/metrics");
+        return value_of("rolecall_change_log_pruned_total") >= 1.0;
+      },
+      std::chrono::seconds(10)))
+      << metrics;
+  const double oldest = value_of("rolecall_change_log_oldest_age_seconds");
+  EXPECT_GT(oldest, 0.0) << metrics;
+  EXPECT_LT(oldest, 86400.0) << metrics;
 
   auto watch = v1::ChangeService::NewStub(server_->Channel());
   const auto first_code = [&](const std::string& token) {
